@@ -1,0 +1,1 @@
+"""ckanext-solok: the open data catalogue of Pemerintah Kota Solok."""

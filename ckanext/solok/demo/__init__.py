@@ -1,0 +1,1 @@
+"""Demo (seed) data for ckanext-solok: organizations.json, datasets.json and files/*.csv."""

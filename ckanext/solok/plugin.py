@@ -1,0 +1,65 @@
+"""Plugins of ckanext-solok; they only wire interfaces to the modules that do the work."""
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+import yaml
+from ckan.config.declaration import Declaration, Key
+from ckan.lib.plugins import DefaultTranslation
+
+from ckanext.solok import cli, search
+from ckanext.solok.logic import action
+
+
+def _declare(declaration: Declaration, package: str) -> None:
+    text = files(package).joinpath("config_declaration.yaml").read_text(encoding="utf-8")
+    declaration.load_dict(yaml.safe_load(text))
+
+
+class SolokSearchPlugin(p.SingletonPlugin):
+    """Built-in search on PostgreSQL instead of Solr."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigDeclaration)
+    p.implements(p.IPluginObserver, inherit=True)
+    p.implements(p.IActions)
+
+    def update_config(self, config: Any) -> None:
+        search.install()
+
+    def declare_config_options(self, declaration: Declaration, key: Key) -> None:
+        _declare(declaration, "ckanext.solok.search")
+
+    def after_unload(self, service: Any) -> None:
+        if service is self:
+            search.uninstall()
+
+    def get_actions(self) -> dict[str, Any]:
+        return {"package_search": action.package_search}
+
+
+class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
+    """The Solok portal: translations, templates, demo data and commands."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigDeclaration)
+    p.implements(p.ITranslation)
+    p.implements(p.IClick)
+
+    def update_config(self, config: Any) -> None:
+        tk.add_template_directory(config, "templates")
+
+    def declare_config_options(self, declaration: Declaration, key: Key) -> None:
+        _declare(declaration, "ckanext.solok")
+
+    def i18n_directory(self) -> str:
+        return str(files("ckanext.solok.i18n"))
+
+    def i18n_domain(self) -> str:
+        return "ckanext-solok"
+
+    def get_commands(self) -> list[Any]:
+        return [cli.solok]

@@ -1,0 +1,268 @@
+"""``package_search`` answered from PostgreSQL, with Solr's parameters.
+
+``SolokPackageSearchQuery.run`` takes the query dict CKAN would send to Solr
+(``q``, ``fq``/``fq_list``, ``sort``, ``rows``, ``start``, ``fl``, ``facet.*``)
+and the caller's permission labels, and fills ``count``, ``results`` and
+``facets`` the way ``PackageSearchQuery`` does.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ckan.model as model
+import sqlalchemy as sa
+from ckan.common import asbool, config
+from ckan.lib.search.common import SearchError, SearchQueryError
+from ckan.lib.search.query import MAGIC_FIELD_RE, VALID_SOLR_PARAMETERS, PackageSearchQuery
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from . import fields as f
+from .index import text_config
+from .lucene import Translator
+from .table import search_index as t
+
+#: Solr's parameters plus ``facet.sort``, which Solr accepts and CKAN forwards.
+VALID_PARAMETERS = VALID_SOLR_PARAMETERS | {"facet.sort", "q.op"}
+MAX_START = 2**31 - 1  # Solr's own limit (a Java int)
+_SORT_ITEM = re.compile(r"^\s*([A-Za-z0-9_][A-Za-z0-9_.\-]*)\s+(asc|desc)\s*$", re.I)
+
+
+def _int(query: dict[str, Any], key: str, default: int) -> int:
+    value = query.get(key, default)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError(f"Parameter {key!r} must be a whole number, not {value!r}") from None
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("["):
+            try:
+                return [str(v) for v in json.loads(value)]
+            except ValueError:
+                raise SearchQueryError(f"Invalid list {value!r}") from None
+        return [value] if value else []
+    return [str(v) for v in value]
+
+
+def _check_unsafe(key: str, value: Any) -> None:
+    """Refuse what only Solr understands: local params and magic fields."""
+    for item in _as_list(value) if isinstance(value, (list, tuple)) else [value]:
+        if isinstance(item, str) and ("{!" in item or MAGIC_FIELD_RE.search(item)):
+            raise SearchQueryError(f"Local parameters and magic fields are not supported in {key!r}")
+
+
+def rank_sort_possible(score: Any) -> bool:
+    return not isinstance(score, sa.sql.elements.BindParameter)
+
+
+@contextmanager
+def _guarded() -> Iterator[None]:
+    """Run search SQL inside a savepoint.
+
+    A failing statement then leaves the caller's transaction usable, and a
+    value PostgreSQL refuses (a bad cast, say) is a bad query, not a crash.
+    """
+    try:
+        with model.Session.begin_nested():
+            yield
+    except sa.exc.DataError as e:
+        raise SearchQueryError(f"Invalid value in search query: {e.orig}") from e
+    except sa.exc.DBAPIError as e:
+        raise SearchError(f"Search failed: {e.orig}") from e
+
+
+class SolokPackageSearchQuery(PackageSearchQuery):
+    """Drop-in for ``PackageSearchQuery`` backed by ``solok_search_index``."""
+
+    facets: dict[str, Any]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.facets = {}
+
+    # -- helpers used by CKAN -------------------------------------------------
+    def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
+        stmt = (sa.select(t.c.id)
+                .where(t.c.site_id == config.get("ckan.site_id"),
+                       t.c.fields.contains({"state": ["active"]}))
+                .limit(max_results))
+        return [row[0] for row in model.Session.execute(stmt)]
+
+    def get_index(self, reference: str) -> dict[str, Any]:
+        stmt = (sa.select(t.c.doc)
+                .where(t.c.site_id == config.get("ckan.site_id"),
+                       sa.or_(t.c.id == reference, t.c.name == reference))
+                .limit(1))
+        doc = model.Session.execute(stmt).scalar()
+        if doc is None:
+            raise SearchError(f"Dataset not found in the search index: {reference}")
+        return doc
+
+    # -- the search ------------------------------------------------------------
+    def run(self, query: dict[str, Any], permission_labels: list[str] | None = None,
+            **kwargs: Any) -> dict[str, Any]:
+        invalid = set(query.keys()) - VALID_PARAMETERS
+        if invalid:
+            raise SearchQueryError(f"Invalid search parameters: {sorted(invalid)}")
+        for key, value in query.items():
+            _check_unsafe(key, value)
+
+        rows = _int(query, "rows", 10)
+        start = _int(query, "start", 0)
+        if rows < 0:
+            raise SearchQueryError(f"Parameter 'rows' must not be negative, got {rows}")
+        if not 0 <= start <= MAX_START:
+            raise SearchQueryError(f"Parameter 'start' must be between 0 and {MAX_START}, got {start}")
+
+        translator = Translator(text_config())
+        where = self._filters(query, permission_labels, translator)
+        q = (query.get("q") or "").strip()
+        rank_queries: list[Any] = []
+        if q and q not in ('""', "''", "*:*"):
+            q_translator = Translator(text_config())
+            where.append(q_translator.translate(q))
+            rank_queries = q_translator.rank_queries
+        condition = sa.and_(*where)
+
+        score = self._score(rank_queries)
+        order = self._order(query.get("sort"), score)
+
+        with _guarded():
+            self._execute(query, condition, score, order, rows, start)
+        return {"results": self.results, "count": self.count}
+
+    def _execute(self, query: dict[str, Any], condition: Any, score: Any, order: list[Any],
+                 rows: int, start: int) -> None:
+        self.count = model.Session.execute(sa.select(sa.func.count()).select_from(t).where(condition)).scalar() or 0
+        self.results = []
+        if rows > 0 and start < self.count:
+            stmt = (sa.select(t.c.doc, score.label("score")).where(condition)
+                    .order_by(*order).limit(rows).offset(start))
+            fl = self._field_list(query.get("fl", "name"))
+            self.results = [self._result(doc, s, fl) for doc, s in model.Session.execute(stmt)]
+            if fl in (["id"], ["name"]):
+                self.results = [r.get(fl[0]) for r in self.results]
+
+        self.facets = self._facets(query, condition)
+
+    # -- pieces ----------------------------------------------------------------
+    def _filters(self, query: dict[str, Any], labels: list[str] | None,
+                 translator: Translator) -> list[Any]:
+        fq = _as_list(query.get("fq")) + _as_list(query.get("fq_list"))
+        where: list[Any] = [t.c.site_id == config.get("ckan.site_id")]
+        if not any("+state:" in item for item in fq):
+            where.append(t.c.fields.contains({"state": ["active"]}))
+        where.extend(translator.translate(item) for item in fq if item.strip())
+        if labels is not None:
+            where.append(t.c.permission_labels.overlap(sa.cast(list(labels), ARRAY(sa.UnicodeText))))
+        return where
+
+    @staticmethod
+    def _score(rank_queries: list[Any]) -> Any:
+        if not rank_queries:
+            return sa.literal(1.0)
+        combined = rank_queries[0]
+        for tsq in rank_queries[1:]:
+            combined = combined.op("||")(tsq)
+        # Weights D, C, B, A: a title match counts ten times a body match.
+        weights = sa.cast(sa.literal("{0.1, 0.2, 0.4, 1.0}"), ARRAY(sa.REAL))
+        return sa.func.ts_rank(weights, t.c.tsv, combined)
+
+    def _order(self, sort: str | None, score: Any) -> list[Any]:
+        clauses: list[Any] = []
+        for item in (sort or "score desc").split(","):
+            if not item.strip():
+                continue
+            match = _SORT_ITEM.match(item)
+            if not match:
+                raise SearchQueryError(f"Invalid sort {item.strip()!r}: use '<field> asc' or '<field> desc'")
+            name, direction = match.group(1), match.group(2).lower()
+            expr = self._sort_expression(name, score)
+            if expr is None:  # every score is equal: nothing to sort on
+                continue
+            clauses.append((expr.asc() if direction == "asc" else expr.desc()).nulls_last())
+        clauses.append(t.c.id.asc())  # a stable order for paging
+        return clauses
+
+    def _sort_expression(self, name: str, score: Any) -> Any:
+        if name == "score":
+            return score if rank_sort_possible(score) else None
+        if name in ("metadata_modified", "metadata_created", "id"):
+            return t.c[name]
+        name = f.SORT_ALIASES.get(name, name)
+        if name == "title_string":
+            return t.c.doc["title_string"].astext.collate("C")
+        kind = f.field_type(name)
+        if name not in f.SORTABLE and not model.Session.execute(
+                sa.select(sa.exists().where(t.c.fields.has_key(name)))).scalar():
+            raise SearchQueryError(f"Invalid sort: unknown field {name!r}")
+        first = t.c.fields[name][0].astext
+        if kind == "date":
+            return sa.cast(first, sa.DateTime(timezone=True))
+        if kind == "int":
+            return sa.cast(first, sa.Numeric)
+        return first.collate("C")
+
+    @staticmethod
+    def _field_list(fl: Any) -> list[str]:
+        names = _as_list(fl) if not isinstance(fl, str) else re.split(r"[\s,]+", fl.strip())
+        return [n for n in names if n] or ["name"]
+
+    @staticmethod
+    def _result(doc: dict[str, Any], score: float, fl: list[str]) -> dict[str, Any]:
+        if "*" in fl:
+            result = {k: v for k, v in doc.items() if k not in f.NOT_STORED}
+        else:
+            result = {k: doc[k] for k in fl if k in doc}
+        if "score" in fl:
+            result["score"] = score
+        extras = {k[len("extras_"):]: result.pop(k) for k in list(result) if k.startswith("extras_")}
+        if extras:
+            result["extras"] = extras
+        return result
+
+    def _facets(self, query: dict[str, Any], condition: Any) -> dict[str, Any]:
+        names = _as_list(query.get("facet.field"))
+        if not names or not asbool(query.get("facet", "true")):
+            return {}
+        for name in names:
+            if not f.FIELD_NAME.match(name):
+                raise SearchQueryError(f"Invalid facet field {name!r}")
+        limit = _int(query, "facet.limit", config.get("search.facets.limit"))
+        mincount = _int(query, "facet.mincount", 1)
+        order = str(query.get("facet.sort", "count")).lower()
+        if order not in ("count", "index"):
+            raise SearchQueryError(f"Invalid facet.sort {order!r}: use 'count' or 'index'")
+
+        matches = sa.select(t.c.fields).where(condition).cte("matches").prefix_with("MATERIALIZED")
+        key = sa.func.unnest(sa.cast(names, ARRAY(sa.UnicodeText))).table_valued("key").render_derived()
+        value = sa.func.jsonb_array_elements_text(matches.c.fields[key.c.key]).table_valued("value").render_derived()
+        count = sa.func.count().label("n")
+        stmt = (sa.select(key.c.key, value.c.value, count)
+                .select_from(matches).join(key, sa.true()).join(value, sa.true())
+                .group_by(key.c.key, value.c.value)
+                .having(count >= max(mincount, 1)))
+        facets: dict[str, dict[str, int]] = {name: {} for name in names}
+        grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+        for k, v, n in model.Session.execute(stmt):
+            grouped[k].append((v, n))
+        for name, items in grouped.items():
+            if order == "index":
+                items.sort(key=lambda item: item[0])
+            else:
+                items.sort(key=lambda item: (-item[1], item[0]))
+            if limit >= 0:
+                items = items[:limit]
+            facets[name] = dict(items)
+        return facets
+
+

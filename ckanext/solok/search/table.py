@@ -1,0 +1,40 @@
+"""The PostgreSQL table that replaces the Solr core.
+
+One row per indexed dataset. ``doc`` is the document CKAN would have sent to
+Solr, byte for byte as JSON; ``fields`` is the same document normalised for
+matching (every indexed value as a list of strings), ``tsv`` the weighted
+full-text vector:
+
+==========  ===================================================
+weight      source fields
+==========  ===================================================
+``A``       ``title``
+``B``       ``name``, ``tags``, ``groups``, ``organization``
+``C``       ``notes``
+``D``       everything else Solr copies into its ``text`` field
+==========  ===================================================
+
+The table is created by the migration in ``migration/solok_search``; this
+module only describes it for SQLAlchemy Core.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+
+metadata = sa.MetaData()
+
+search_index = sa.Table(
+    "solok_search_index",
+    metadata,
+    sa.Column("index_id", sa.UnicodeText, primary_key=True),
+    sa.Column("id", sa.UnicodeText, nullable=False),
+    sa.Column("name", sa.UnicodeText),
+    sa.Column("site_id", sa.UnicodeText, nullable=False),
+    sa.Column("metadata_created", sa.DateTime(timezone=True)),
+    sa.Column("metadata_modified", sa.DateTime(timezone=True)),
+    sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("doc", JSONB, nullable=False),
+    sa.Column("fields", JSONB, nullable=False),
+    sa.Column("tsv", TSVECTOR, nullable=False),
+)

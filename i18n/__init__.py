@@ -1,0 +1,1 @@
+"""Translation catalogues of ckanext-solok (shipped as package data)."""

@@ -1,0 +1,1 @@
+"""Scheming schemas and vocabularies of ckanext-solok (shipped as package data)."""
