@@ -9,7 +9,7 @@ disabling the plugin returns CKAN to stock Solr behaviour.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
 import ckan.lib.search as ckan_search
 import ckan.lib.search.index as ckan_search_index

@@ -1,0 +1,55 @@
+"""Fixtures shared by the whole suite: real CKAN, real PostgreSQL, no mocks."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from ckan.tests import factories
+
+SDI_DEFAULTS: dict[str, Any] = {
+    "notes": "Definisi data uji.",
+    "konsep": "Konsep data uji.",
+    "klasifikasi_penyajian": "per kelurahan",
+    "ukuran": "Jumlah",
+    "satuan": "orang",
+    "accrualPeriodicity": "tahunan",
+    "accessRights": "terbuka",
+    "jenis": "statistik",
+    "jenis_statistik": "sektoral",
+    "tahun_data": "2024",
+    "license_id": "cc-by",
+}
+
+
+@pytest.fixture(autouse=True)
+def _solok_plugins(with_plugins: Any) -> None:
+    """Every test runs with the plugins of ``test.ini`` loaded."""
+
+
+@pytest.fixture
+def clean_db(reset_db: Callable[[], None], migrate_db_for: Callable[[str], None],
+             reset_index: Callable[[], None]) -> None:
+    """CKAN's ``clean_db`` plus the activity and solok_search migrations.
+
+    The index table is not in CKAN's model, so ``reset_db`` keeps its rows:
+    empty it too, as a clean Solr core would be.
+    """
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("solok_search")
+    reset_index()
+
+
+@pytest.fixture
+def make_dataset(clean_db: None) -> Callable[..., dict[str, Any]]:
+    """Create a dataset with valid SDI metadata; keyword arguments override it."""
+
+    def make(**kwargs: Any) -> dict[str, Any]:
+        data = dict(SDI_DEFAULTS)
+        data.update(kwargs)
+        if "owner_org" not in data:
+            data["owner_org"] = factories.Organization()["id"]
+        return factories.Dataset(**data)
+
+    return make
