@@ -1,0 +1,101 @@
+"""The demo portal: ``ckan solok seed`` and every page a visitor uses."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from ckan import model
+from ckan.cli.cli import ckan as ckan_cli
+from ckan.tests import helpers
+
+from ckanext.solok import seed as demo
+
+
+@pytest.fixture
+def seeded(clean_db, cli):
+    result = cli.invoke(ckan_cli, ["solok", "seed"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_demo_files_are_complete_and_well_formed():
+    orgs = {o["name"] for o in demo.load("organizations.json")}
+    datasets = demo.load("datasets.json")
+    assert len(orgs) >= 11 and len(datasets) >= 25
+    for ds in datasets:
+        assert ds["owner_org"] in orgs, ds["name"]
+        for res in ds["resources"]:
+            rows = list(csv.reader(io.StringIO(demo.demo_file(res["file"]).read_text(encoding="utf-8"))))
+            assert len(rows) > 1, res["file"]
+            assert {len(r) for r in rows} == {len(rows[0])}, res["file"]
+
+
+def test_seed_creates_the_portal_and_is_idempotent(seeded, cli):
+    assert "Datasets" in seeded  # the progress bar
+    n_datasets = len(demo.load("datasets.json"))
+    assert model.Session.query(model.Package).filter_by(state="active").count() == n_datasets
+    sysadmin = model.User.get("admin")
+    assert sysadmin is not None and sysadmin.sysadmin
+    assert sysadmin.validate_password("SolokData2026!")
+    dinkes = helpers.call_action("organization_show", id="dinkes")
+    assert dinkes["kode_opd"] and dinkes["jenis_instansi"] == "dinas"
+
+    again = cli.invoke(ckan_cli, ["solok", "seed"])
+    assert again.exit_code == 0, again.output
+    assert f"{n_datasets} of {n_datasets} datasets were already there" in again.output
+    assert model.Session.query(model.Package).count() == n_datasets
+
+
+def test_demo_datasets_carry_sdi_metadata_and_real_files(seeded, app):
+    result = helpers.call_action("package_search", q="penduduk kelurahan", rows=1)
+    dataset = result["results"][0]
+    for field in ("konsep", "ukuran", "satuan", "accrualPeriodicity", "accessRights", "jenis"):
+        assert dataset[field], field
+    resource = dataset["resources"][0]
+    assert resource["url_type"] == "upload"
+    body = app.get(resource["url"]).get_data(as_text=True)
+    assert body.splitlines()[0].count(",") >= 1
+
+
+def test_closed_demo_dataset_is_private(seeded):
+    closed = [d for d in demo.load("datasets.json") if d["accessRights"] == "tertutup"]
+    assert closed
+    public = helpers.call_action("package_search", context={"ignore_auth": False, "user": ""}, rows=1000)
+    public_names = {d["name"] for d in public["results"]}
+    assert not public_names & {d["name"] for d in closed}
+
+
+def test_every_visitor_page_answers(seeded, app):
+    dataset = helpers.call_action("package_search", q="penduduk", rows=1)["results"][0]
+    resource = dataset["resources"][0]
+    newest = helpers.call_action("package_search", sort="metadata_modified desc", rows=1)["results"][0]
+    pages = {
+        "/": "Dataset",
+        "/dataset/": newest["title"][:20],
+        "/dataset/?q=penduduk&organization=" + dataset["organization"]["name"]: dataset["title"][:20],
+        f"/dataset/{dataset['name']}": dataset["title"][:20],
+        f"/dataset/{dataset['name']}/resource/{resource['id']}": resource["name"][:20],
+        "/organization/": "Dinas",
+        f"/organization/{dataset['organization']['name']}": dataset["organization"]["title"][:20],
+        "/group/": "",
+        f"/dataset/?tags={dataset['tags'][0]['name']}": dataset["title"][:20],
+        "/feeds/dataset.atom": newest["title"][:20],
+        "/feeds/custom.atom?q=penduduk": dataset["title"][:20],
+        f"/feeds/organization/{newest['organization']['name']}.atom": newest["title"][:20],
+        "/catalog.ttl": dataset["title"][:20],
+        f"/dataset/{dataset['name']}.ttl": dataset["title"][:20],
+        "/about": "",
+        "/en/dataset/": newest["title"][:20],
+    }
+    for url, expected in pages.items():
+        res = app.get(url)
+        assert res.status_code == 200, url
+        assert expected in res.get_data(as_text=True), url
+
+
+def test_catalog_respects_modified_since(seeded, app):
+    assert "dcat:Dataset" in app.get("/catalog.ttl").get_data(as_text=True)
+    future = app.get("/catalog.ttl?modified_since=2099-01-01").get_data(as_text=True)
+    assert "dcat:Dataset" not in future

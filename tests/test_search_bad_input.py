@@ -1,0 +1,67 @@
+"""Malformed searches answer 400 with a readable message and change nothing."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from ckan import model
+
+from ckanext.solok.search.table import search_index
+
+BAD_PARAMS = [
+    ({"q": "title:("}, "syntax"),
+    ({"fq": "metadata_modified:[a TO"}, "syntax"),
+    ({"fq": "metadata_modified:[yesterday TO NOW]"}, "date"),
+    ({"fq": "metadata_modified:[NOW-1FORTNIGHT TO NOW]"}, "date unit"),
+    ({"sort": "no_such_field asc"}, "unknown field"),
+    ({"sort": "title_string sideways"}, "sort"),
+    ({"sort": "name asc; DROP TABLE package"}, "sort"),
+    ({"rows": "-1"}, "rows"),
+    ({"rows": "lots"}, "rows"),
+    ({"start": "-5"}, "start"),
+    ({"start": "99999999999999999999"}, "start"),
+    ({"q": "'; DROP TABLE solok_search_index; --"}, "syntax"),
+    ({"fq": "name:x') OR 1=1 --"}, "syntax"),
+    ({"q": "name:/reg.*ex/"}, "regular expressions"),
+    ({"q": "{!lucene}name:x"}, "local parameters"),
+    ({"q": "_query_:name"}, "magic fields"),
+    ({"fq": "views_total:[1 TO many]"}, "number"),
+    ({"facet.field": '["organization"]', "facet.sort": "random"}, "facet.sort"),
+    ({"facet.field": '["organization; DROP"]'}, "facet field"),
+    ({"q": "penduduk " * 1000}, "too long"),
+]
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize(("params", "expected"), BAD_PARAMS, ids=[str(p[0])[:40] for p in BAD_PARAMS])
+def test_bad_search_answers_400_and_changes_nothing(app, make_dataset, params, expected):
+    make_dataset(name="tetap-ada", title="Tetap Ada")
+    before = model.Session.execute(sa.select(sa.func.count()).select_from(search_index)).scalar()
+
+    res = app.get("/api/3/action/package_search", query_string=params, status=400)
+
+    error = res.json["error"]
+    assert error["__type"] == "Search Query Error"
+    assert expected.lower() in error["message"].lower()
+    model.Session.remove()
+    after = model.Session.execute(sa.select(sa.func.count()).select_from(search_index)).scalar()
+    assert after == before == 1
+    # The database connection is still usable for the next request.
+    assert app.get("/api/3/action/package_search", query_string={"q": "tetap"}).json["result"]["count"] == 1
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_bad_search_on_the_dataset_page_is_a_400_page(app):
+    res = app.get("/dataset/", query_string={"q": "title:("}, status=400)
+    assert "title:(" in res.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_values_are_bound_not_spliced(make_dataset):
+    """A value full of SQL and tsquery syntax is just a value that matches nothing."""
+    from ckan.tests import helpers
+
+    make_dataset(name="aman", title="Aman")
+    for fq in ['name:"x\' OR \'1\'=\'1"', 'title:"a & b | !c <-> d:*"', 'tags:"%_\\\\"']:
+        assert helpers.call_action("package_search", fq=fq)["count"] == 0
+    assert helpers.call_action("package_search", q="aman")["count"] == 1
