@@ -1,10 +1,11 @@
 """Fixtures shared by the whole suite: real CKAN, real PostgreSQL, no mocks."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-
 from ckan.tests import factories
 
 SDI_DEFAULTS: dict[str, Any] = {
@@ -28,8 +29,9 @@ def _solok_plugins(with_plugins: Any) -> None:
 
 
 @pytest.fixture
-def clean_db(reset_db: Callable[[], None], migrate_db_for: Callable[[str], None],
-             reset_index: Callable[[], None]) -> None:
+def clean_db(
+    reset_db: Callable[[], None], migrate_db_for: Callable[[str], None], reset_index: Callable[[], None]
+) -> None:
     """CKAN's ``clean_db`` plus the activity and solok_search migrations.
 
     The index table is not in CKAN's model, so ``reset_db`` keeps its rows:

@@ -1,11 +1,11 @@
 """The demo portal: ``ckan solok seed`` and every page a visitor uses."""
+
 from __future__ import annotations
 
 import csv
 import io
 
 import pytest
-
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers

@@ -1,9 +1,9 @@
 """Malformed searches answer 400 with a readable message and change nothing."""
+
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-
 from ckan import model
 
 from ckanext.solok.search.table import search_index
@@ -51,9 +51,14 @@ def test_bad_search_answers_400_and_changes_nothing(app, make_dataset, params, e
 
 
 @pytest.mark.usefixtures("clean_db")
-def test_bad_search_on_the_dataset_page_is_a_400_page(app):
-    res = app.get("/dataset/", query_string={"q": "title:("}, status=400)
-    assert "title:(" in res.get_data(as_text=True)
+def test_bad_search_on_the_dataset_page_is_a_400_page_in_the_visitors_language(app):
+    body = app.get("/dataset/", query_string={"q": "title:("}, status=400).get_data(as_text=True)
+    assert "Sintaks kueri pencarian" in body and "title:(" in body
+    assert "Invalid query syntax" not in body
+    body = app.get("/en/dataset/", query_string={"q": "title:("}, status=400).get_data(as_text=True)
+    assert "Invalid query syntax" in body
+    body = app.get("/dataset/", query_string={"sort": "bukan_kolom asc"}, status=400).get_data(as_text=True)
+    assert "kolom &#39;bukan_kolom&#39; tidak dikenal" in body or "kolom 'bukan_kolom' tidak dikenal" in body
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -62,6 +67,6 @@ def test_values_are_bound_not_spliced(make_dataset):
     from ckan.tests import helpers
 
     make_dataset(name="aman", title="Aman")
-    for fq in ['name:"x\' OR \'1\'=\'1"', 'title:"a & b | !c <-> d:*"', 'tags:"%_\\\\"']:
+    for fq in ["name:\"x' OR '1'='1\"", 'title:"a & b | !c <-> d:*"', 'tags:"%_\\\\"']:
         assert helpers.call_action("package_search", fq=fq)["count"] == 0
     assert helpers.call_action("package_search", q="aman")["count"] == 1

@@ -1,11 +1,11 @@
 """The index follows the datasets: create, update, delete, rollback, CLI."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
 from ckan import logic, model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.lib import search
@@ -43,8 +43,9 @@ def test_create_search_update_search_delete_search(make_dataset, sysadmin):
 
 
 def test_document_is_what_solr_would_store(make_dataset):
-    dataset = make_dataset(name="dok", title="Dokumen", tags=[{"name": "uji"}],
-                           resources=[{"url": "http://x/a.csv", "format": "CSV"}])
+    dataset = make_dataset(
+        name="dok", title="Dokumen", tags=[{"name": "uji"}], resources=[{"url": "http://x/a.csv", "format": "CSV"}]
+    )
     doc = index_row(dataset["id"])
     assert doc["tags"] == ["uji"]
     assert doc["res_format"] == ["CSV"]
@@ -68,8 +69,13 @@ def test_failed_update_leaves_dataset_and_index_unchanged(make_dataset, sysadmin
     dataset = make_dataset(name="gagal", title="Judul Lama")
     before = index_row(dataset["id"])
     with pytest.raises(logic.ValidationError) as err:
-        helpers.call_action("package_patch", context={"user": sysadmin["name"]},
-                            id=dataset["id"], title="Judul Baru", ukuran="bukan-ukuran")
+        helpers.call_action(
+            "package_patch",
+            context={"user": sysadmin["name"]},
+            id=dataset["id"],
+            title="Judul Baru",
+            ukuran="bukan-ukuran",
+        )
     assert "ukuran" in err.value.error_dict
     model.Session.remove()
     assert index_row(dataset["id"]) == before

@@ -1,10 +1,10 @@
 """Every query feature of the PostgreSQL backend, through ``package_search``."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
 from ckan.tests import factories, helpers
 
 
@@ -21,24 +21,36 @@ def corpus(make_dataset):
     dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
     disdik = factories.Organization(name="disdik", title="Dinas Pendidikan")
     d1 = make_dataset(
-        name="penduduk-kelurahan", title="Jumlah Penduduk Menurut Kelurahan",
-        notes="Data kependudukan hasil registrasi.", owner_org=dinkes["id"],
-        tags=[{"name": "penduduk"}, {"name": "kelurahan"}], accrualPeriodicity="tahunan",
+        name="penduduk-kelurahan",
+        title="Jumlah Penduduk Menurut Kelurahan",
+        notes="Data kependudukan hasil registrasi.",
+        owner_org=dinkes["id"],
+        tags=[{"name": "penduduk"}, {"name": "kelurahan"}],
+        accrualPeriodicity="tahunan",
         resources=[{"url": "http://x/a.csv", "format": "CSV", "name": "Tabel"}],
     )
     d2 = make_dataset(
-        name="tenaga-pendidik", title="Jumlah Pendidik dan Tenaga Kependidikan",
-        notes="Guru per jenjang bagi penduduk usia sekolah.", owner_org=disdik["id"],
-        tags=[{"name": "pendidikan"}], accrualPeriodicity="semesteran", jenis="lainnya",
+        name="tenaga-pendidik",
+        title="Jumlah Pendidik dan Tenaga Kependidikan",
+        notes="Guru per jenjang bagi penduduk usia sekolah.",
+        owner_org=disdik["id"],
+        tags=[{"name": "pendidikan"}],
+        accrualPeriodicity="semesteran",
+        jenis="lainnya",
         klasifikasi_penyajian="per jenjang",
         resources=[{"url": "http://x/b.xlsx", "format": "XLSX", "name": "Tabel"}],
     )
     d3 = make_dataset(
-        name="fasilitas-kesehatan", title="Fasilitas Kesehatan",
-        notes="Puskesmas dan posyandu.", owner_org=dinkes["id"],
-        tags=[{"name": "kesehatan"}, {"name": "Kesehatan Ibu"}], accrualPeriodicity="bulanan",
-        resources=[{"url": "http://x/c.csv", "format": "CSV", "name": "Tabel"},
-                   {"url": "http://x/c.json", "format": "JSON", "name": "API"}],
+        name="fasilitas-kesehatan",
+        title="Fasilitas Kesehatan",
+        notes="Puskesmas dan posyandu.",
+        owner_org=dinkes["id"],
+        tags=[{"name": "kesehatan"}, {"name": "Kesehatan Ibu"}],
+        accrualPeriodicity="bulanan",
+        resources=[
+            {"url": "http://x/c.csv", "format": "CSV", "name": "Tabel"},
+            {"url": "http://x/c.json", "format": "JSON", "name": "API"},
+        ],
     )
     return {"dinkes": dinkes, "disdik": disdik, "d1": d1, "d2": d2, "d3": d3}
 
@@ -122,8 +134,9 @@ class TestFilterQueries:
 
     def test_date_range_splits_on_modification_time(self, corpus):
         sysadmin = factories.Sysadmin()
-        helpers.call_action("package_patch", context={"user": sysadmin["name"]},
-                            id="tenaga-pendidik", title="Jumlah Pendidik 2025")
+        helpers.call_action(
+            "package_patch", context={"user": sysadmin["name"]}, id="tenaga-pendidik", title="Jumlah Pendidik 2025"
+        )
         since = helpers.call_action("package_show", id="tenaga-pendidik")["metadata_modified"]
         got = search(fq=f"metadata_modified:[{since}Z TO *]")
         assert names(got) == ["tenaga-pendidik"]
@@ -164,14 +177,23 @@ class TestFacets:
 class TestSortPagingFields:
     def test_sort_on_title_name_dates_and_custom_fields(self):
         assert names(search(sort="title_string asc")) == [
-            "fasilitas-kesehatan", "tenaga-pendidik", "penduduk-kelurahan"]
+            "fasilitas-kesehatan",
+            "tenaga-pendidik",
+            "penduduk-kelurahan",
+        ]
         assert names(search(sort="name desc")) == ["tenaga-pendidik", "penduduk-kelurahan", "fasilitas-kesehatan"]
         assert names(search(sort="metadata_created asc"))[0] == "penduduk-kelurahan"
         assert names(search(sort="metadata_modified desc"))[0] == "fasilitas-kesehatan"
         assert names(search(sort="accrualPeriodicity asc")) == [
-            "fasilitas-kesehatan", "tenaga-pendidik", "penduduk-kelurahan"]
+            "fasilitas-kesehatan",
+            "tenaga-pendidik",
+            "penduduk-kelurahan",
+        ]
         assert names(search(sort="organization asc, name asc")) == [
-            "fasilitas-kesehatan", "penduduk-kelurahan", "tenaga-pendidik"]
+            "fasilitas-kesehatan",
+            "penduduk-kelurahan",
+            "tenaga-pendidik",
+        ]
 
     def test_rows_and_start_page_through_everything_once(self):
         pages = [names(search(sort="name asc", rows=1, start=i)) for i in range(4)]
@@ -198,7 +220,7 @@ class TestVisibility:
         member_a = factories.User()
         member_b = factories.User()
         org_a = factories.Organization(users=[{"name": member_a["name"], "capacity": "editor"}])
-        org_b = factories.Organization(users=[{"name": member_b["name"], "capacity": "editor"}])
+        factories.Organization(users=[{"name": member_b["name"], "capacity": "editor"}])
         make_dataset(name="publik-a", title="Penduduk Publik", owner_org=org_a["id"])
         make_dataset(name="rahasia-a", title="Penduduk Rahasia", owner_org=org_a["id"], private=True)
         return {"a": member_a, "b": member_b, "org_a": org_a}
@@ -218,15 +240,17 @@ class TestVisibility:
         got = self.as_user(setup["b"], include_private=True, **{"facet.field": '["organization"]'})
         assert got["count"] == 1
         assert sum(got["facets"]["organization"].values()) == 1
-        org = helpers.call_action("organization_show", context={"ignore_auth": False, "user": ""},
-                                  id=setup["org_a"]["id"])
+        org = helpers.call_action(
+            "organization_show", context={"ignore_auth": False, "user": ""}, id=setup["org_a"]["id"]
+        )
         assert org["package_count"] == 1
 
     def test_autocomplete_does_not_leak(self, setup):
         anon = helpers.call_action("package_autocomplete", context={"ignore_auth": False, "user": ""}, q="penduduk")
         assert [d["name"] for d in anon] == ["publik-a"]
-        member = helpers.call_action("package_autocomplete", context={"ignore_auth": False,
-                                                                      "user": setup["a"]["name"]}, q="pendu")
+        member = helpers.call_action(
+            "package_autocomplete", context={"ignore_auth": False, "user": setup["a"]["name"]}, q="pendu"
+        )
         assert {d["name"] for d in member} == {"publik-a", "rahasia-a"}
 
     def test_drafts_only_on_request_and_only_for_those_who_may_see_them(self, setup, make_dataset):
@@ -258,8 +282,9 @@ class TestCallersThatBypassQueryFor:
         orgs = helpers.call_action("organization_list", all_fields=True)
         assert {o["name"]: o["package_count"] for o in orgs} == {"dinkes": 2, "disdik": 1}
         group = factories.Group(name="topik-kesehatan")
-        helpers.call_action("member_create", id=group["id"], object=corpus["d3"]["id"],
-                            object_type="package", capacity="public")
+        helpers.call_action(
+            "member_create", id=group["id"], object=corpus["d3"]["id"], object_type="package", capacity="public"
+        )
         assert helpers.call_action("group_show", id="topik-kesehatan")["package_count"] == 1
 
     def test_tag_page_lists_its_datasets(self):

@@ -1,4 +1,5 @@
 """``ckan solok …`` commands."""
+
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
@@ -25,8 +26,9 @@ def seed_command() -> None:
     datasets = demo.load("datasets.json")
 
     def progress(items):
-        with click.progressbar(items, label="Datasets", show_pos=True,
-                               item_show_func=lambda d: d["name"] if d else "") as bar:
+        with click.progressbar(
+            items, label="Datasets", show_pos=True, item_show_func=lambda d: d["name"] if d else ""
+        ) as bar:
             yield from bar
 
     demo.seed_datasets(name, report, progress)

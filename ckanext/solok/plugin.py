@@ -1,4 +1,5 @@
 """Plugins of ckanext-solok; they only wire interfaces to the modules that do the work."""
+
 from __future__ import annotations
 
 from importlib.resources import files
@@ -24,7 +25,6 @@ class SolokSearchPlugin(p.SingletonPlugin):
 
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
-    p.implements(p.IPluginObserver, inherit=True)
     p.implements(p.IActions)
 
     def update_config(self, config: Any) -> None:
@@ -32,10 +32,6 @@ class SolokSearchPlugin(p.SingletonPlugin):
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
         _declare(declaration, "ckanext.solok.search")
-
-    def after_unload(self, service: Any) -> None:
-        if service is self:
-            search.uninstall()
 
     def get_actions(self) -> dict[str, Any]:
         return {"package_search": action.package_search}

@@ -5,6 +5,7 @@ the demo exercises validation, uploads and indexing like real use does.
 Existing organisations, datasets and users are left as they are, which
 makes a second run safe and fast.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,10 +47,15 @@ def ensure_sysadmin(name: str, password: str) -> bool:
     created = user is None
     if user is None:
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        tk.get_action("user_create")(_context(site_user["name"]), {
-            "name": name, "password": password, "fullname": "Administrator Portal",
-            "email": f"{name}@solokkota.go.id",
-        })
+        tk.get_action("user_create")(
+            _context(site_user["name"]),
+            {
+                "name": name,
+                "password": password,
+                "fullname": "Administrator Portal",
+                "email": f"{name}@solokkota.go.id",
+            },
+        )
         user = model.User.get(name)
     assert user is not None
     if not user.sysadmin:
@@ -78,8 +84,9 @@ def seed_organizations(user: str, report: SeedReport) -> None:
         report.created["organization"] += 1
 
 
-def seed_datasets(user: str, report: SeedReport,
-                  progress: Callable[[list[dict[str, Any]]], Iterable[dict[str, Any]]] = iter) -> None:
+def seed_datasets(
+    user: str, report: SeedReport, progress: Callable[[list[dict[str, Any]]], Iterable[dict[str, Any]]] = iter
+) -> None:
     for raw in progress(load("datasets.json")):
         if model.Package.get(raw["name"]) is not None:
             report.existing["dataset"] += 1
@@ -88,10 +95,16 @@ def seed_datasets(user: str, report: SeedReport,
         for res in raw.get("resources", []):
             with demo_file(res["file"]).open("rb") as stream:
                 upload = FileStorage(stream=stream, filename=res["file"], content_type="text/csv")
-                tk.get_action("resource_create")(_context(user), {
-                    "package_id": pkg["id"], "name": res["name"],
-                    "description": res.get("description", ""), "format": res.get("format", "CSV"),
-                    "url": res["file"], "upload": upload,
-                })
+                tk.get_action("resource_create")(
+                    _context(user),
+                    {
+                        "package_id": pkg["id"],
+                        "name": res["name"],
+                        "description": res.get("description", ""),
+                        "format": res.get("format", "CSV"),
+                        "url": res["file"],
+                        "upload": upload,
+                    },
+                )
             report.created["resource"] += 1
         report.created["dataset"] += 1

@@ -1,4 +1,5 @@
 """Actions of ckanext-solok."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,10 +9,21 @@ from ckan.lib.search.common import SearchQueryError
 from ckan.types import Action, Context, DataDict
 
 #: Parameters whose validation errors are a malformed query (HTTP 400).
-_SEARCH_PARAMETERS = frozenset({
-    "q", "fq", "fl", "rows", "start", "sort", "facet", "facet.field",
-    "facet.limit", "facet.mincount", "qf",
-})
+_SEARCH_PARAMETERS = frozenset(
+    {
+        "q",
+        "fq",
+        "fl",
+        "rows",
+        "start",
+        "sort",
+        "facet",
+        "facet.field",
+        "facet.limit",
+        "facet.mincount",
+        "qf",
+    }
+)
 
 
 @tk.side_effect_free

@@ -2,10 +2,13 @@
 
 CKAN looks its search classes up at call time in ``ckan.lib.search``
 (``_INDICES``, ``_QUERIES``, ``PackageSearchQuery`` for the two callers that
-bypass ``query_for``) and checks Solr's schema at start-up. ``install()``
-points all of them at this package; ``uninstall()`` puts CKAN's own back, so
-disabling the plugin returns CKAN to stock Solr behaviour.
+bypass ``query_for``, the start-up Solr schema check) and in
+``ckan.lib.search.index.make_connection``. ``install()`` puts a dispatcher in
+each of those places that uses this package while the ``solok_search``
+plugin is loaded and CKAN's own object otherwise, so unloading the plugin
+returns CKAN to stock Solr behaviour without any change to CKAN's files.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,6 +16,7 @@ from typing import Any
 
 import ckan.lib.search as ckan_search
 import ckan.lib.search.index as ckan_search_index
+import ckan.plugins as p
 
 from . import index
 from .index import SolokPackageSearchIndex
@@ -20,7 +24,12 @@ from .query import SolokPackageSearchQuery
 
 log = logging.getLogger(__name__)
 
-_originals: dict[str, Any] = {}
+PLUGIN_NAME = "solok_search"
+
+
+def active() -> bool:
+    """Whether searches and index writes go to PostgreSQL."""
+    return p.plugin_loaded(PLUGIN_NAME)
 
 
 def _no_solr_check(schema_file: str | None = None) -> bool:
@@ -28,7 +37,18 @@ def _no_solr_check(schema_file: str | None = None) -> bool:
     return False
 
 
-def _targets() -> list[tuple[Any, str, Any]]:
+class _Dispatch:
+    """Calls ``ours`` while the plugin is loaded, CKAN's ``original`` otherwise."""
+
+    def __init__(self, ours: Any, original: Any) -> None:
+        self.ours = ours
+        self.original = original
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return (self.ours if active() else self.original)(*args, **kwargs)
+
+
+def _places() -> list[tuple[Any, str, Any]]:
     return [
         (ckan_search._INDICES, "package", SolokPackageSearchIndex),
         (ckan_search._QUERIES, "package", SolokPackageSearchQuery),
@@ -38,35 +58,15 @@ def _targets() -> list[tuple[Any, str, Any]]:
     ]
 
 
-def _get(owner: Any, name: str) -> Any:
-    return owner[name] if isinstance(owner, dict) else getattr(owner, name)
-
-
-def _set(owner: Any, name: str, value: Any) -> None:
-    if isinstance(owner, dict):
-        owner[name] = value
-    else:
-        setattr(owner, name, value)
-
-
 def install() -> None:
-    """Make CKAN index into and search the PostgreSQL table."""
-    for owner, name, replacement in _targets():
-        key = f"{id(owner)}:{name}"
-        current = _get(owner, name)
-        if current is not replacement:
-            _originals.setdefault(key, current)
-            _set(owner, name, replacement)
+    """Put the dispatchers in place (idempotent)."""
+    for owner, name, ours in _places():
+        current = owner[name] if isinstance(owner, dict) else getattr(owner, name)
+        if isinstance(current, _Dispatch):
+            continue
+        dispatch = _Dispatch(ours, current)
+        if isinstance(owner, dict):
+            owner[name] = dispatch
+        else:
+            setattr(owner, name, dispatch)
     log.debug("solok_search: PostgreSQL search backend installed")
-
-
-def uninstall() -> None:
-    """Give CKAN its own (Solr) search classes back."""
-    for owner, name, _replacement in _targets():
-        key = f"{id(owner)}:{name}"
-        if key in _originals:
-            _set(owner, name, _originals.pop(key))
-
-
-def installed() -> bool:
-    return ckan_search._QUERIES.get("package") is SolokPackageSearchQuery

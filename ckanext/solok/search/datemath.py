@@ -12,19 +12,27 @@ Accepted, as Solr accepts them in range and term queries::
 >>> resolve("2026-03-04T10:20:30Z/MONTH+1DAY", now=None).isoformat()
 '2026-03-02T00:00:00+00:00'
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+from ckan.common import _
 from ckan.lib.search.common import SearchQueryError
 from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
 
 _UNITS = {
-    "YEAR": "years", "MONTH": "months", "DAY": "days", "DATE": "days",
-    "HOUR": "hours", "MINUTE": "minutes", "SECOND": "seconds",
-    "MILLI": "microseconds", "MILLISECOND": "microseconds",
+    "YEAR": "years",
+    "MONTH": "months",
+    "DAY": "days",
+    "DATE": "days",
+    "HOUR": "hours",
+    "MINUTE": "minutes",
+    "SECOND": "seconds",
+    "MILLI": "microseconds",
+    "MILLISECOND": "microseconds",
 }
 _OP = re.compile(r"([+-])(\d{1,9})([A-Z]+)|/([A-Z]+)")
 _ANCHOR = re.compile(r"^(NOW|\d{4}-\d{2}-\d{2}(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)")
@@ -33,7 +41,7 @@ _ANCHOR = re.compile(r"^(NOW|\d{4}-\d{2}-\d{2}(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})
 def _unit(name: str, value: str) -> str:
     key = name[:-1] if name.endswith("S") and name[:-1] in _UNITS else name
     if key not in _UNITS:
-        raise SearchQueryError(f"Unknown date unit {name!r} in {value!r}")
+        raise SearchQueryError(_("Unknown date unit {unit!r} in {value!r}").format(unit=name, value=value))
     return key
 
 
@@ -57,22 +65,24 @@ def resolve(value: str, now: dt.datetime | None = None) -> dt.datetime:
     text = value.strip().upper()
     anchor = _ANCHOR.match(text)
     if not anchor:
-        raise SearchQueryError(f"Invalid date {value!r}: expected an ISO date such as 2026-01-01T00:00:00Z or NOW")
+        raise SearchQueryError(
+            _("Invalid date {value!r}: expected an ISO date such as 2026-01-01T00:00:00Z or NOW").format(value=value)
+        )
     if anchor.group(1) == "NOW":
         when = now or dt.datetime.now(dt.UTC)
     else:
         try:
             when = isoparse(anchor.group(1))
         except ValueError as e:
-            raise SearchQueryError(f"Invalid date {value!r}: {e}") from e
+            raise SearchQueryError(_("Invalid date {value!r}: {error}").format(value=value, error=e)) from e
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
-    rest = text[anchor.end():]
+    rest = text[anchor.end() :]
     pos = 0
     while pos < len(rest):
         op = _OP.match(rest, pos)
         if not op:
-            raise SearchQueryError(f"Invalid date maths {rest[pos:]!r} in {value!r}")
+            raise SearchQueryError(_("Invalid date maths {part!r} in {value!r}").format(part=rest[pos:], value=value))
         sign, amount, add_unit, round_unit = op.groups()
         if round_unit:
             when = _truncate(when, _unit(round_unit, value))
@@ -83,6 +93,6 @@ def resolve(value: str, now: dt.datetime | None = None) -> dt.datetime:
             try:
                 when = when + delta if sign == "+" else when - delta
             except (OverflowError, ValueError) as e:
-                raise SearchQueryError(f"Date out of range in {value!r}") from e
+                raise SearchQueryError(_("Date out of range in {value!r}").format(value=value)) from e
         pos = op.end()
     return when.astimezone(dt.UTC)

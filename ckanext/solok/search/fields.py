@@ -8,6 +8,7 @@ The backend gives each field the semantics its Solr type has:
 * ``date``: instants with ranges and date maths (``metadata_modified``, ``*_date``);
 * ``int``: numbers (tracking counters).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,22 +17,43 @@ from typing import Literal
 FieldType = Literal["string", "text", "date", "int", "ngram"]
 
 DATE_FIELDS = frozenset({"metadata_created", "metadata_modified", "indexed_ts"})
-INT_FIELDS = frozenset({
-    "views_total", "views_recent", "resources_accessed_total",
-    "resources_accessed_recent", "num_resources", "num_tags",
-})
-TEXT_FIELDS = frozenset({
-    "title", "notes", "text", "urls", "author", "author_email", "maintainer",
-    "maintainer_email", "res_name", "res_description", "depends_on",
-    "dependency_of", "derives_from", "has_derivation", "links_to",
-    "linked_from", "child_of", "parent_of",
-})
+INT_FIELDS = frozenset(
+    {
+        "views_total",
+        "views_recent",
+        "resources_accessed_total",
+        "resources_accessed_recent",
+        "num_resources",
+        "num_tags",
+    }
+)
+TEXT_FIELDS = frozenset(
+    {
+        "title",
+        "notes",
+        "text",
+        "urls",
+        "author",
+        "author_email",
+        "maintainer",
+        "maintainer_email",
+        "res_name",
+        "res_description",
+        "depends_on",
+        "dependency_of",
+        "derives_from",
+        "has_derivation",
+        "links_to",
+        "linked_from",
+        "child_of",
+        "parent_of",
+    }
+)
 TEXT_PREFIXES = ("extras_", "res_extras_")
 
 #: Weight of each field's words in ``tsv``; a field query on a weighted
 #: field is answered from ``tsv`` restricted to that weight.
-WEIGHTS: dict[str, str] = {"title": "A", "name": "B", "tags": "B", "groups": "B",
-                           "organization": "B", "notes": "C"}
+WEIGHTS: dict[str, str] = {"title": "A", "name": "B", "tags": "B", "groups": "B", "organization": "B", "notes": "C"}
 WEIGHTED_TEXT_FIELDS = {"title": "A", "notes": "C"}
 
 #: Fields of the stored document that are never matched against.
@@ -39,13 +61,26 @@ UNINDEXED = frozenset({"data_dict", "validated_data_dict"})
 
 #: Fields that Solr's schema marks ``stored="false"``: never returned.
 NOT_STORED = frozenset({"text", "urls", "permission_labels", "title_string"}) | INT_FIELDS - {
-    "num_resources", "num_tags"}
+    "num_resources",
+    "num_tags",
+}
 
 FIELD_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
 #: Fields copied into Solr's catch-all ``text`` field with weight D.
-_TEXT_COPY = ("urls", "url", "ckan_url", "download_url", "res_url", "text", "license",
-              "res_name", "res_description", "maintainer", "author")
+_TEXT_COPY = (
+    "urls",
+    "url",
+    "ckan_url",
+    "download_url",
+    "res_url",
+    "text",
+    "license",
+    "res_name",
+    "res_description",
+    "maintainer",
+    "author",
+)
 _TEXT_COPY_PREFIXES = ("extras_", "res_extras_", "vocab_")
 
 
@@ -54,9 +89,26 @@ _TEXT_COPY_PREFIXES = ("extras_", "res_extras_", "vocab_")
 SORT_ALIASES = {"view_recent": "views_recent"}
 
 #: Fields of CKAN's Solr schema that may be sorted on even when no document has them.
-SORTABLE = DATE_FIELDS | INT_FIELDS | TEXT_FIELDS | {
-    "id", "name", "title_string", "index_id", "site_id", "state", "organization",
-    "license_id", "dataset_type", "capacity", "entity_type", "version", "url"}
+SORTABLE = (
+    DATE_FIELDS
+    | INT_FIELDS
+    | TEXT_FIELDS
+    | {
+        "id",
+        "name",
+        "title_string",
+        "index_id",
+        "site_id",
+        "state",
+        "organization",
+        "license_id",
+        "dataset_type",
+        "capacity",
+        "entity_type",
+        "version",
+        "url",
+    }
+)
 
 
 def field_type(name: str) -> FieldType:
@@ -73,5 +125,4 @@ def field_type(name: str) -> FieldType:
 
 def catch_all_fields(doc_keys: list[str]) -> list[str]:
     """Keys whose values Solr copies into ``text`` besides the weighted ones."""
-    return [k for k in doc_keys
-            if k in _TEXT_COPY or k.startswith(_TEXT_COPY_PREFIXES)]
+    return [k for k in doc_keys if k in _TEXT_COPY or k.startswith(_TEXT_COPY_PREFIXES)]

@@ -8,6 +8,7 @@ gives it a connection whose ``add`` upserts a row through ``model.Session``:
 the row is written in the dataset's own transaction, so both commit or roll
 back together.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -146,7 +147,5 @@ class SolokPackageSearchIndex(PackageSearchIndex):
 
     def clear(self) -> None:
         """Empty this site's index; committed at once, as Solr's clear is."""
-        model.Session.execute(
-            sa.delete(search_index).where(search_index.c.site_id == config.get("ckan.site_id"))
-        )
+        model.Session.execute(sa.delete(search_index).where(search_index.c.site_id == config.get("ckan.site_id")))
         model.Session.commit()

@@ -18,6 +18,7 @@ Solr's semantics are kept per field type (see ``fields``): string fields
 match exactly, text fields are tokenised and stemmed, date fields take
 ranges and date maths, unfielded terms search the catch-all text.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from ckan.common import _
 from ckan.lib.search.common import SearchQueryError
 from luqum import tree
 from luqum.exceptions import ParseError
@@ -48,12 +50,12 @@ MAX_QUERY_LENGTH = 5000
 def parse(text: str) -> tree.Item:
     """Parse Lucene syntax; a syntax error is a ``SearchQueryError`` (HTTP 400)."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(f"Query is too long (more than {MAX_QUERY_LENGTH} characters)")
+        raise SearchQueryError(_("Query is too long (more than {limit} characters)").format(limit=MAX_QUERY_LENGTH))
     try:
         with _parse_lock:  # PLY parsers keep state between calls
             return parser.parse(text)
     except (ParseError, ValueError, TypeError) as e:
-        raise SearchQueryError(f"Invalid query syntax in {text!r}: {e}") from e
+        raise SearchQueryError(_("Invalid query syntax in {query!r}: {error}").format(query=text, error=e)) from e
 
 
 def _unescape(value: str) -> str:
@@ -115,7 +117,7 @@ class Translator:
             if name == "*" and isinstance(node.expr, tree.Word) and node.expr.value == "*":
                 return sa.true()
             if not f.FIELD_NAME.match(name):
-                raise SearchQueryError(f"Invalid field name {name!r}")
+                raise SearchQueryError(_("Invalid field name {field!r}").format(field=name))
             return self.node(node.expr, name, negated)
         if isinstance(node, (tree.Group, tree.FieldGroup)):
             return self.node(node.expr, fld, negated)
@@ -144,8 +146,8 @@ class Translator:
         if isinstance(node, tree.To):
             return self.range(fld, "*", node.a.value, True, node.include)
         if isinstance(node, tree.Regex):
-            raise SearchQueryError("Regular expressions are not supported in search queries")
-        raise SearchQueryError(f"Unsupported query element {str(node)!r}")
+            raise SearchQueryError(_("Regular expressions are not supported in search queries"))
+        raise SearchQueryError(_("Unsupported query element {element!r}").format(element=str(node)))
 
     # -- terms -------------------------------------------------------------
     def term(self, fld: str, raw: str, phrase: bool, negated: bool) -> Clause:
@@ -157,7 +159,7 @@ class Translator:
             return self.text_term(fld, raw, phrase, wildcard, negated)
         if kind == "date":
             if wildcard:
-                raise SearchQueryError(f"Wildcards are not allowed on the date field {fld!r}")
+                raise SearchQueryError(_("Wildcards are not allowed on the date field {field!r}").format(field=fld))
             when = datemath.resolve(_unescape(raw) if not phrase else raw)
             return self.compare(fld, "date", lambda v: v == when)
         if kind == "ngram":
@@ -201,7 +203,9 @@ class Translator:
         try:
             return float(raw) if "." in raw else int(raw)
         except ValueError:
-            raise SearchQueryError(f"The field {fld!r} expects a number, not {raw!r}") from None
+            raise SearchQueryError(
+                _("The field {field!r} expects a number, not {value!r}").format(field=fld, value=raw)
+            ) from None
 
     # -- comparisons and ranges ---------------------------------------------
     def compare(self, fld: str, kind: str, predicate: Callable[[Any], Clause]) -> Clause:

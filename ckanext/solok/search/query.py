@@ -5,6 +5,7 @@
 and the caller's permission labels, and fills ``count``, ``results`` and
 ``facets`` the way ``PackageSearchQuery`` does.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,7 @@ from typing import Any
 
 import ckan.model as model
 import sqlalchemy as sa
-from ckan.common import asbool, config
+from ckan.common import _, asbool, config
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import MAGIC_FIELD_RE, VALID_SOLR_PARAMETERS, PackageSearchQuery
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -36,7 +37,9 @@ def _int(query: dict[str, Any], key: str, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise SearchQueryError(f"Parameter {key!r} must be a whole number, not {value!r}") from None
+        raise SearchQueryError(
+            _("Parameter {name!r} must be a whole number, not {value!r}").format(name=key, value=value)
+        ) from None
 
 
 def _as_list(value: Any) -> list[str]:
@@ -48,7 +51,7 @@ def _as_list(value: Any) -> list[str]:
             try:
                 return [str(v) for v in json.loads(value)]
             except ValueError:
-                raise SearchQueryError(f"Invalid list {value!r}") from None
+                raise SearchQueryError(_("Invalid list {value!r}").format(value=value)) from None
         return [value] if value else []
     return [str(v) for v in value]
 
@@ -57,7 +60,9 @@ def _check_unsafe(key: str, value: Any) -> None:
     """Refuse what only Solr understands: local params and magic fields."""
     for item in _as_list(value) if isinstance(value, (list, tuple)) else [value]:
         if isinstance(item, str) and ("{!" in item or MAGIC_FIELD_RE.search(item)):
-            raise SearchQueryError(f"Local parameters and magic fields are not supported in {key!r}")
+            raise SearchQueryError(
+                _("Local parameters and magic fields are not supported in {name!r}").format(name=key)
+            )
 
 
 def rank_sort_possible(score: Any) -> bool:
@@ -75,9 +80,9 @@ def _guarded() -> Iterator[None]:
         with model.Session.begin_nested():
             yield
     except sa.exc.DataError as e:
-        raise SearchQueryError(f"Invalid value in search query: {e.orig}") from e
+        raise SearchQueryError(_("Invalid value in search query: {error}").format(error=e.orig)) from e
     except sa.exc.DBAPIError as e:
-        raise SearchError(f"Search failed: {e.orig}") from e
+        raise SearchError(_("Search failed: {error}").format(error=e.orig)) from e
 
 
 class SolokPackageSearchQuery(PackageSearchQuery):
@@ -91,37 +96,40 @@ class SolokPackageSearchQuery(PackageSearchQuery):
 
     # -- helpers used by CKAN -------------------------------------------------
     def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
-        stmt = (sa.select(t.c.id)
-                .where(t.c.site_id == config.get("ckan.site_id"),
-                       t.c.fields.contains({"state": ["active"]}))
-                .limit(max_results))
+        stmt = (
+            sa.select(t.c.id)
+            .where(t.c.site_id == config.get("ckan.site_id"), t.c.fields.contains({"state": ["active"]}))
+            .limit(max_results)
+        )
         return [row[0] for row in model.Session.execute(stmt)]
 
     def get_index(self, reference: str) -> dict[str, Any]:
-        stmt = (sa.select(t.c.doc)
-                .where(t.c.site_id == config.get("ckan.site_id"),
-                       sa.or_(t.c.id == reference, t.c.name == reference))
-                .limit(1))
+        stmt = (
+            sa.select(t.c.doc)
+            .where(t.c.site_id == config.get("ckan.site_id"), sa.or_(t.c.id == reference, t.c.name == reference))
+            .limit(1)
+        )
         doc = model.Session.execute(stmt).scalar()
         if doc is None:
-            raise SearchError(f"Dataset not found in the search index: {reference}")
+            raise SearchError(_("Dataset not found in the search index: {reference}").format(reference=reference))
         return doc
 
     # -- the search ------------------------------------------------------------
-    def run(self, query: dict[str, Any], permission_labels: list[str] | None = None,
-            **kwargs: Any) -> dict[str, Any]:
+    def run(self, query: dict[str, Any], permission_labels: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
         invalid = set(query.keys()) - VALID_PARAMETERS
         if invalid:
-            raise SearchQueryError(f"Invalid search parameters: {sorted(invalid)}")
+            raise SearchQueryError(_("Invalid search parameters: {names}").format(names=", ".join(sorted(invalid))))
         for key, value in query.items():
             _check_unsafe(key, value)
 
         rows = _int(query, "rows", 10)
         start = _int(query, "start", 0)
         if rows < 0:
-            raise SearchQueryError(f"Parameter 'rows' must not be negative, got {rows}")
+            raise SearchQueryError(_("Parameter 'rows' must not be negative, got {rows}").format(rows=rows))
         if not 0 <= start <= MAX_START:
-            raise SearchQueryError(f"Parameter 'start' must be between 0 and {MAX_START}, got {start}")
+            raise SearchQueryError(
+                _("Parameter 'start' must be between 0 and {limit}, got {start}").format(limit=MAX_START, start=start)
+            )
 
         translator = Translator(text_config())
         where = self._filters(query, permission_labels, translator)
@@ -140,13 +148,13 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             self._execute(query, condition, score, order, rows, start)
         return {"results": self.results, "count": self.count}
 
-    def _execute(self, query: dict[str, Any], condition: Any, score: Any, order: list[Any],
-                 rows: int, start: int) -> None:
+    def _execute(
+        self, query: dict[str, Any], condition: Any, score: Any, order: list[Any], rows: int, start: int
+    ) -> None:
         self.count = model.Session.execute(sa.select(sa.func.count()).select_from(t).where(condition)).scalar() or 0
         self.results = []
         if rows > 0 and start < self.count:
-            stmt = (sa.select(t.c.doc, score.label("score")).where(condition)
-                    .order_by(*order).limit(rows).offset(start))
+            stmt = sa.select(t.c.doc, score.label("score")).where(condition).order_by(*order).limit(rows).offset(start)
             fl = self._field_list(query.get("fl", "name"))
             self.results = [self._result(doc, s, fl) for doc, s in model.Session.execute(stmt)]
             if fl in (["id"], ["name"]):
@@ -155,8 +163,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         self.facets = self._facets(query, condition)
 
     # -- pieces ----------------------------------------------------------------
-    def _filters(self, query: dict[str, Any], labels: list[str] | None,
-                 translator: Translator) -> list[Any]:
+    def _filters(self, query: dict[str, Any], labels: list[str] | None, translator: Translator) -> list[Any]:
         fq = _as_list(query.get("fq")) + _as_list(query.get("fq_list"))
         where: list[Any] = [t.c.site_id == config.get("ckan.site_id")]
         if not any("+state:" in item for item in fq):
@@ -184,7 +191,9 @@ class SolokPackageSearchQuery(PackageSearchQuery):
                 continue
             match = _SORT_ITEM.match(item)
             if not match:
-                raise SearchQueryError(f"Invalid sort {item.strip()!r}: use '<field> asc' or '<field> desc'")
+                raise SearchQueryError(
+                    _("Invalid sort {sort!r}: use '<field> asc' or '<field> desc'").format(sort=item.strip())
+                )
             name, direction = match.group(1), match.group(2).lower()
             expr = self._sort_expression(name, score)
             if expr is None:  # every score is equal: nothing to sort on
@@ -202,9 +211,11 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         if name == "title_string":
             return t.c.doc["title_string"].astext.collate("C")
         kind = f.field_type(name)
-        if name not in f.SORTABLE and not model.Session.execute(
-                sa.select(sa.exists().where(t.c.fields.has_key(name)))).scalar():
-            raise SearchQueryError(f"Invalid sort: unknown field {name!r}")
+        if (
+            name not in f.SORTABLE
+            and not model.Session.execute(sa.select(sa.exists().where(t.c.fields.has_key(name)))).scalar()
+        ):
+            raise SearchQueryError(_("Invalid sort: unknown field {field!r}").format(field=name))
         first = t.c.fields[name][0].astext
         if kind == "date":
             return sa.cast(first, sa.DateTime(timezone=True))
@@ -225,7 +236,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             result = {k: doc[k] for k in fl if k in doc}
         if "score" in fl:
             result["score"] = score
-        extras = {k[len("extras_"):]: result.pop(k) for k in list(result) if k.startswith("extras_")}
+        extras = {k[len("extras_") :]: result.pop(k) for k in list(result) if k.startswith("extras_")}
         if extras:
             result["extras"] = extras
         return result
@@ -236,21 +247,25 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             return {}
         for name in names:
             if not f.FIELD_NAME.match(name):
-                raise SearchQueryError(f"Invalid facet field {name!r}")
+                raise SearchQueryError(_("Invalid facet field {field!r}").format(field=name))
         limit = _int(query, "facet.limit", config.get("search.facets.limit"))
         mincount = _int(query, "facet.mincount", 1)
         order = str(query.get("facet.sort", "count")).lower()
         if order not in ("count", "index"):
-            raise SearchQueryError(f"Invalid facet.sort {order!r}: use 'count' or 'index'")
+            raise SearchQueryError(_("Invalid facet.sort {order!r}: use 'count' or 'index'").format(order=order))
 
         matches = sa.select(t.c.fields).where(condition).cte("matches").prefix_with("MATERIALIZED")
         key = sa.func.unnest(sa.cast(names, ARRAY(sa.UnicodeText))).table_valued("key").render_derived()
         value = sa.func.jsonb_array_elements_text(matches.c.fields[key.c.key]).table_valued("value").render_derived()
         count = sa.func.count().label("n")
-        stmt = (sa.select(key.c.key, value.c.value, count)
-                .select_from(matches).join(key, sa.true()).join(value, sa.true())
-                .group_by(key.c.key, value.c.value)
-                .having(count >= max(mincount, 1)))
+        stmt = (
+            sa.select(key.c.key, value.c.value, count)
+            .select_from(matches)
+            .join(key, sa.true())
+            .join(value, sa.true())
+            .group_by(key.c.key, value.c.value)
+            .having(count >= max(mincount, 1))
+        )
         facets: dict[str, dict[str, int]] = {name: {} for name in names}
         grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
         for k, v, n in model.Session.execute(stmt):
@@ -264,5 +279,3 @@ class SolokPackageSearchQuery(PackageSearchQuery):
                 items = items[:limit]
             facets[name] = dict(items)
         return facets
-
-

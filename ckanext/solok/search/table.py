@@ -17,6 +17,7 @@ weight      source fields
 The table is created by the migration in ``migration/solok_search``; this
 module only describes it for SQLAlchemy Core.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

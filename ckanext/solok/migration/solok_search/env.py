@@ -1,4 +1,5 @@
 """Alembic environment for the ``solok_search`` plugin's own migrations."""
+
 from __future__ import annotations
 
 import os
