@@ -1,4 +1,5 @@
 """The extension's catalogue is current, compiled and complete."""
+
 from __future__ import annotations
 
 import pathlib
@@ -20,9 +21,21 @@ def _ids(catalog) -> set[str]:
 def test_template_is_current_with_the_sources(tmp_path):
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "--no-location",
-         "-o", str(fresh), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "--no-location",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with fresh.open("rb") as a, POT.open("rb") as b:
         assert _ids(read_po(a)) == _ids(read_po(b)), "run the extract command from the README"
@@ -40,6 +53,6 @@ def test_every_locale_translates_every_message_and_is_compiled():
         assert not [m.id for m in po if m.id and not m.string], f"{locale}: untranslated messages"
         with mo_path.open("rb") as f:
             mo = read_mo(f)
-        assert {m.id: m.string for m in mo if m.id} == {m.id: m.string for m in po if m.id}, (
-            f"{locale}: the .mo is not compiled from the current .po"
-        )
+        assert {m.id: m.string for m in mo if m.id} == {
+            m.id: m.string for m in po if m.id
+        }, f"{locale}: the .mo is not compiled from the current .po"

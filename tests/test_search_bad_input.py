@@ -1,4 +1,7 @@
-"""Malformed searches answer 400 with a readable message and change nothing."""
+"""Malformed searches answer 400 with a readable message and change nothing.
+
+Messages are in Indonesian, the portal's default language.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +12,26 @@ from ckan import model
 from ckanext.solok.search.table import search_index
 
 BAD_PARAMS = [
-    ({"q": "title:("}, "syntax"),
-    ({"fq": "metadata_modified:[a TO"}, "syntax"),
-    ({"fq": "metadata_modified:[yesterday TO NOW]"}, "date"),
-    ({"fq": "metadata_modified:[NOW-1FORTNIGHT TO NOW]"}, "date unit"),
-    ({"sort": "no_such_field asc"}, "unknown field"),
-    ({"sort": "title_string sideways"}, "sort"),
-    ({"sort": "name asc; DROP TABLE package"}, "sort"),
+    ({"q": "title:("}, "sintaks"),
+    ({"fq": "metadata_modified:[a TO"}, "sintaks"),
+    ({"fq": "metadata_modified:[yesterday TO NOW]"}, "tanggal"),
+    ({"fq": "metadata_modified:[NOW-1FORTNIGHT TO NOW]"}, "satuan tanggal"),
+    ({"sort": "no_such_field asc"}, "tidak dikenal"),
+    ({"sort": "title_string sideways"}, "urutan"),
+    ({"sort": "name asc; DROP TABLE package"}, "urutan"),
     ({"rows": "-1"}, "rows"),
     ({"rows": "lots"}, "rows"),
     ({"start": "-5"}, "start"),
     ({"start": "99999999999999999999"}, "start"),
-    ({"q": "'; DROP TABLE solok_search_index; --"}, "syntax"),
-    ({"fq": "name:x') OR 1=1 --"}, "syntax"),
-    ({"q": "name:/reg.*ex/"}, "regular expressions"),
-    ({"q": "{!lucene}name:x"}, "local parameters"),
-    ({"q": "_query_:name"}, "magic fields"),
-    ({"fq": "views_total:[1 TO many]"}, "number"),
+    ({"q": "'; DROP TABLE solok_search_index; --"}, "sintaks"),
+    ({"fq": "name:x') OR 1=1 --"}, "sintaks"),
+    ({"q": "name:/reg.*ex/"}, "ekspresi reguler"),
+    ({"q": "{!lucene}name:x"}, "parameter lokal"),
+    ({"q": "_query_:name"}, "kolom khusus"),
+    ({"fq": "views_total:[1 TO many]"}, "angka"),
     ({"facet.field": '["organization"]', "facet.sort": "random"}, "facet.sort"),
-    ({"facet.field": '["organization; DROP"]'}, "facet field"),
-    ({"q": "penduduk " * 1000}, "too long"),
+    ({"facet.field": '["organization; DROP"]'}, "kolom faset"),
+    ({"q": "penduduk " * 1000}, "terlalu panjang"),
 ]
 
 

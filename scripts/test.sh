@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Command 2: set everything up and run the whole test suite and the linter.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k search -x).
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+setup_common
+ensure_database ckan_solok_test
+mkdir -p var/test-storage
+
+say "Lint (ruff)"
+ruff check ckanext tests scripts
+ruff format --check ckanext tests scripts
+
+say "Migrating the test database"
+ckan -c test.ini db init >/dev/null
+ckan -c test.ini db upgrade -p solok_search >/dev/null
+
+say "Tests (pytest)"
+set +e
+pytest "$@"
+status=$?
+set -e
+if [ "$status" = 5 ]; then
+  die "pytest collected no tests"
+fi
+exit "$status"

@@ -1,0 +1,88 @@
+"""The built wheel ships, and an installed (non-editable) package finds, every data file."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+EXPECTED = [
+    "ckanext/solok/plugin.py",
+    "ckanext/solok/config_declaration.yaml",
+    "ckanext/solok/search/config_declaration.yaml",
+    "ckanext/solok/schemas/solok_dataset.yaml",
+    "ckanext/solok/schemas/solok_organization.yaml",
+    "ckanext/solok/i18n/ckanext-solok.pot",
+    "ckanext/solok/i18n/id/LC_MESSAGES/ckanext-solok.po",
+    "ckanext/solok/i18n/id/LC_MESSAGES/ckanext-solok.mo",
+    "ckanext/solok/migration/solok_search/alembic.ini",
+    "ckanext/solok/migration/solok_search/env.py",
+    "ckanext/solok/migration/solok_search/versions/a1f3c0d2e5b7_create_solok_search_index.py",
+    "ckanext/solok/demo/organizations.json",
+    "ckanext/solok/demo/datasets.json",
+]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> pathlib.Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("ckanext_solok-*.whl")
+    return built
+
+
+def test_wheel_contains_code_and_data(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [n for n in EXPECTED if n not in names]
+    assert not missing
+    csvs = [n for n in names if n.startswith("ckanext/solok/demo/files/") and n.endswith(".csv")]
+    assert len(csvs) >= 25
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "solok = ckanext.solok.plugin:SolokPlugin" in text
+    assert "solok_search = ckanext.solok.plugin:SolokSearchPlugin" in text
+    # Tests stay out of the released package.
+    assert not [n for n in names if n.startswith("tests/")]
+
+
+def test_installed_wheel_finds_its_files(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    probe = textwrap.dedent(f"""
+        import sys
+        # Leave out the development checkout (its editable finder), keep CKAN.
+        sys.meta_path = [f for f in sys.meta_path if "editable" not in type(f).__module__]
+        sys.path.insert(0, {str(target)!r})
+        from importlib.resources import files
+        import ckanext.solok, ckanext.solok.plugin as plugin
+        assert ckanext.solok.__file__.startswith({str(target)!r}), ckanext.solok.__file__
+        i18n = plugin.SolokPlugin().i18n_directory()
+        assert i18n.startswith({str(target)!r}), i18n
+        import os
+        assert os.path.isfile(os.path.join(i18n, "id", "LC_MESSAGES", "ckanext-solok.mo"))
+        assert files("ckanext.solok.schemas").joinpath("solok_dataset.yaml").is_file()
+        assert files("ckanext.solok").joinpath("config_declaration.yaml").is_file()
+        from ckanext.solok import seed
+        assert len(seed.load("datasets.json")) >= 25
+        from ckanext.scheming.plugins import _load_schema
+        schema = _load_schema("ckanext.solok.schemas:solok_dataset.yaml")
+        assert schema["dataset_type"] == "dataset"
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
