@@ -59,6 +59,9 @@ WEIGHTED_TEXT_FIELDS = {"title": "A", "notes": "C"}
 #: Fields of the stored document that are never matched against.
 UNINDEXED = frozenset({"data_dict", "validated_data_dict"})
 
+#: String fields kept as columns of their own: matched without reading ``fields``.
+COLUMN_FIELDS = frozenset({"id", "name", "site_id", "state", "capacity"})
+
 #: Fields that Solr's schema marks ``stored="false"``: never returned.
 NOT_STORED = frozenset({"text", "urls", "permission_labels", "title_string"}) | INT_FIELDS - {
     "num_resources",

@@ -81,9 +81,21 @@ def _like_pattern(value: str) -> str:
     return "".join(out)
 
 
+def _source(field_name: str) -> Any:
+    """Where a field's values live: ``fields`` (a list), or ``doc`` for text fields.
+
+    Text fields are not copied into ``fields``; in ``doc`` they may be a
+    single value or a list, so they are wrapped into a list here.
+    """
+    if f.field_type(field_name) != "text":
+        return t.c.fields[field_name]
+    value = t.c.doc[field_name]
+    return sa.case((sa.func.jsonb_typeof(value) == "array", value), else_=sa.func.jsonb_build_array(value))
+
+
 def _values(field_name: str) -> Any:
-    """``jsonb_array_elements_text(fields -> :field)`` as a FROM item."""
-    return sa.func.jsonb_array_elements_text(t.c.fields[field_name]).table_valued("value").render_derived()
+    """``jsonb_array_elements_text(<the field's values>)`` as a FROM item."""
+    return sa.func.jsonb_array_elements_text(_source(field_name)).table_valued("value").render_derived()
 
 
 def _any_value(field_name: str, predicate: Callable[[Any], Clause]) -> Clause:
@@ -92,7 +104,7 @@ def _any_value(field_name: str, predicate: Callable[[Any], Clause]) -> Clause:
 
 
 def _field_text(field_name: str) -> Any:
-    return sa.func.coalesce(sa.cast(t.c.fields[field_name], sa.UnicodeText), "")
+    return sa.func.coalesce(sa.cast(t.c.doc[field_name], sa.UnicodeText), "")
 
 
 @dataclass
@@ -172,6 +184,8 @@ class Translator:
         if wildcard:
             pattern = _like_pattern(raw)
             return _any_value(fld, lambda v: v.like(pattern, escape="\\"))
+        if fld in f.COLUMN_FIELDS:
+            return t.c[fld] == value
         return t.c.fields.contains({fld: [value]})
 
     def text_term(self, fld: str, raw: str, phrase: bool, wildcard: bool, negated: bool) -> Clause:
@@ -196,6 +210,8 @@ class Translator:
         return sa.func.to_tsvector(self._cfg, _field_text(fld)).op("@@")(tsq)
 
     def exists(self, fld: str) -> Clause:
+        if f.field_type(fld) == "text":
+            return t.c.doc.has_key(fld)
         return t.c.fields.has_key(fld)
 
     @staticmethod

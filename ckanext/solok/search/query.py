@@ -167,7 +167,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         fq = _as_list(query.get("fq")) + _as_list(query.get("fq_list"))
         where: list[Any] = [t.c.site_id == config.get("ckan.site_id")]
         if not any("+state:" in item for item in fq):
-            where.append(t.c.fields.contains({"state": ["active"]}))
+            where.append(t.c.state == "active")
         where.extend(translator.translate(item) for item in fq if item.strip())
         if labels is not None:
             where.append(t.c.permission_labels.overlap(sa.cast(list(labels), ARRAY(sa.UnicodeText))))
@@ -205,17 +205,19 @@ class SolokPackageSearchQuery(PackageSearchQuery):
     def _sort_expression(self, name: str, score: Any) -> Any:
         if name == "score":
             return score if rank_sort_possible(score) else None
-        if name in ("metadata_modified", "metadata_created", "id"):
+        if name in ("metadata_modified", "metadata_created") or name in f.COLUMN_FIELDS:
             return t.c[name]
         name = f.SORT_ALIASES.get(name, name)
-        if name == "title_string":
-            return t.c.doc["title_string"].astext.collate("C")
         kind = f.field_type(name)
         if (
             name not in f.SORTABLE
-            and not model.Session.execute(sa.select(sa.exists().where(t.c.fields.has_key(name)))).scalar()
+            and not model.Session.execute(
+                sa.select(sa.exists().where(sa.or_(t.c.fields.has_key(name), t.c.doc.has_key(name))))
+            ).scalar()
         ):
             raise SearchQueryError(_("Invalid sort: unknown field {field!r}").format(field=name))
+        if kind == "text":
+            return t.c.doc[name].astext.collate("C")
         first = t.c.fields[name][0].astext
         if kind == "date":
             return sa.cast(first, sa.DateTime(timezone=True))

@@ -1,9 +1,12 @@
 """The PostgreSQL table that replaces the Solr core.
 
 One row per indexed dataset. ``doc`` is the document CKAN would have sent to
-Solr, byte for byte as JSON; ``fields`` is the same document normalised for
-matching (every indexed value as a list of strings), ``tsv`` the weighted
-full-text vector:
+Solr, as JSON; ``fields`` holds its exact-match (string, date, number) fields
+normalised for matching and faceting, every value as a list of strings, and
+stays small so that filters and facets never read the large ``doc``; the
+filters every search applies (site, state, capacity, permission labels) and
+the common sort keys are plain columns; ``tsv`` is the weighted full-text
+vector:
 
 ==========  ===================================================
 weight      source fields
@@ -32,6 +35,8 @@ search_index = sa.Table(
     sa.Column("id", sa.UnicodeText, nullable=False),
     sa.Column("name", sa.UnicodeText),
     sa.Column("site_id", sa.UnicodeText, nullable=False),
+    sa.Column("state", sa.UnicodeText),
+    sa.Column("capacity", sa.UnicodeText),
     sa.Column("metadata_created", sa.DateTime(timezone=True)),
     sa.Column("metadata_modified", sa.DateTime(timezone=True)),
     sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),

@@ -23,6 +23,8 @@ def upgrade() -> None:
         sa.Column("id", sa.UnicodeText, nullable=False),
         sa.Column("name", sa.UnicodeText),
         sa.Column("site_id", sa.UnicodeText, nullable=False),
+        sa.Column("state", sa.UnicodeText),
+        sa.Column("capacity", sa.UnicodeText),
         sa.Column("metadata_created", sa.DateTime(timezone=True)),
         sa.Column("metadata_modified", sa.DateTime(timezone=True)),
         sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
