@@ -59,8 +59,11 @@ WEIGHTED_TEXT_FIELDS = {"title": "A", "notes": "C"}
 #: Fields of the stored document that are never matched against.
 UNINDEXED = frozenset({"data_dict", "validated_data_dict"})
 
-#: String fields kept as columns of their own: matched without reading ``fields``.
-COLUMN_FIELDS = frozenset({"id", "name", "site_id", "state", "capacity"})
+#: String fields kept as columns of their own (and left out of ``fields``).
+COLUMN_FIELDS = frozenset({"id", "name", "site_id", "state", "capacity", "index_id"})
+
+#: Columns that also hold date fields and permission labels: not copied into ``fields``.
+NOT_IN_FIELDS = COLUMN_FIELDS | {"metadata_created", "metadata_modified", "permission_labels"}
 
 #: Fields that Solr's schema marks ``stored="false"``: never returned.
 NOT_STORED = frozenset({"text", "urls", "permission_labels", "title_string"}) | INT_FIELDS - {

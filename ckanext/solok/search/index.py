@@ -53,20 +53,15 @@ def _instant(value: Any) -> dt.datetime | None:
         return None
 
 
-def normalise(doc: dict[str, Any], text: bool = True) -> dict[str, list[str]]:
+def normalise(doc: dict[str, Any]) -> dict[str, list[str]]:
     """The indexed fields of ``doc``, each as a list of strings.
-
-    ``text=False`` leaves out the tokenised (text) fields, which are matched
-    through ``tsv`` instead.
 
     >>> normalise({"tags": ["a", "b"], "private": False, "notes": ""})
     {'tags': ['a', 'b'], 'private': ['false']}
-    >>> normalise({"title": "Judul", "name": "judul"}, text=False)
-    {'name': ['judul']}
     """
     out: dict[str, list[str]] = {}
     for key, value in doc.items():
-        if key in f.UNINDEXED or (not text and f.field_type(key) == "text"):
+        if key in f.UNINDEXED:
             continue
         values = _strings(value)
         if values:
@@ -90,8 +85,19 @@ def weighted_text(values: dict[str, list[str]]) -> dict[str, str]:
 
 # One upsert, written out once: rebuilds run it for every dataset, and a
 # plain statement with bound values costs a fraction of a compiled one.
-_COLUMNS = ("index_id", "id", "name", "site_id", "state", "capacity", "metadata_created",
-            "metadata_modified", "permission_labels", "doc", "fields")
+_COLUMNS = (
+    "index_id",
+    "id",
+    "name",
+    "site_id",
+    "state",
+    "capacity",
+    "metadata_created",
+    "metadata_modified",
+    "permission_labels",
+    "doc",
+    "fields",
+)
 _UPSERT = sa.text(
     "INSERT INTO solok_search_index ({cols}, tsv) VALUES ({vals}, "
     "setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A') || "
@@ -128,7 +134,9 @@ def write_document(doc: dict[str, Any]) -> None:
         "metadata_modified": _instant(doc.get("metadata_modified")),
         "permission_labels": list(doc.get("permission_labels") or []),
         "doc": json.dumps(doc, default=str),
-        "fields": json.dumps({k: v for k, v in values.items() if f.field_type(k) != "text"}),
+        "fields": json.dumps(
+            {k: v for k, v in values.items() if f.field_type(k) != "text" and k not in f.NOT_IN_FIELDS}
+        ),
         "cfg": text_config(),
     }
     params.update({f"text_{w.lower()}": text for w, text in weighted_text(values).items()})

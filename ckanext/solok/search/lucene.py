@@ -176,14 +176,17 @@ class Translator:
             return self.compare(fld, "date", lambda v: v == when)
         if kind == "ngram":
             needle = "%" + _like_pattern(raw if phrase else re.sub(r"(?<!\\)[*?]", "", raw)) + "%"
-            return _any_value(fld[: -len("_ngram")], lambda v: v.ilike(needle, escape="\\"))
+            base = fld[: -len("_ngram")]
+            if base in f.COLUMN_FIELDS:
+                return t.c[base].ilike(needle, escape="\\")
+            return _any_value(base, lambda v: v.ilike(needle, escape="\\"))
         if kind == "int":
             number = self.number(fld, _unescape(raw))
             return self.compare(fld, "int", lambda v: v == number)
         value = raw if phrase else _unescape(raw)
         if wildcard:
             pattern = _like_pattern(raw)
-            return _any_value(fld, lambda v: v.like(pattern, escape="\\"))
+            return self.compare(fld, "string", lambda v: v.like(pattern, escape="\\"))
         if fld in f.COLUMN_FIELDS:
             return t.c[fld] == value
         return t.c.fields.contains({fld: [value]})
@@ -210,6 +213,8 @@ class Translator:
         return sa.func.to_tsvector(self._cfg, _field_text(fld)).op("@@")(tsq)
 
     def exists(self, fld: str) -> Clause:
+        if fld in f.NOT_IN_FIELDS and fld != "permission_labels":
+            return t.c[fld].isnot(None)
         if f.field_type(fld) == "text":
             return t.c.doc.has_key(fld)
         return t.c.fields.has_key(fld)
@@ -227,6 +232,8 @@ class Translator:
     def compare(self, fld: str, kind: str, predicate: Callable[[Any], Clause]) -> Clause:
         if kind == "date" and fld in ("metadata_modified", "metadata_created"):
             return predicate(t.c[fld])
+        if fld in f.COLUMN_FIELDS:
+            return predicate(t.c[fld].collate("C"))
         if kind == "date":
             return _any_value(fld, lambda v: predicate(sa.cast(v, sa.DateTime(timezone=True))))
         if kind == "int":

@@ -186,6 +186,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
 
     def _order(self, sort: str | None, score: Any) -> list[Any]:
         clauses: list[Any] = []
+        descending = False
         for item in (sort or "score desc").split(","):
             if not item.strip():
                 continue
@@ -194,12 +195,16 @@ class SolokPackageSearchQuery(PackageSearchQuery):
                 raise SearchQueryError(
                     _("Invalid sort {sort!r}: use '<field> asc' or '<field> desc'").format(sort=item.strip())
                 )
-            name, direction = match.group(1), match.group(2).lower()
+            name, descending = match.group(1), match.group(2).lower() == "desc"
             expr = self._sort_expression(name, score)
             if expr is None:  # every score is equal: nothing to sort on
                 continue
-            clauses.append((expr.asc() if direction == "asc" else expr.desc()).nulls_last())
-        clauses.append(t.c.id.asc())  # a stable order for paging
+            ordered = expr.desc() if descending else expr.asc()
+            # Columns that are always filled keep a plain order, so their indexes serve it.
+            always_set = isinstance(expr, sa.Column) and expr.name in ("metadata_modified", "metadata_created", "id")
+            clauses.append(ordered if always_set else ordered.nulls_last())
+        # A stable order for paging, in the direction of the last key so an index can serve both.
+        clauses.append(t.c.id.desc() if descending else t.c.id.asc())
         return clauses
 
     def _sort_expression(self, name: str, score: Any) -> Any:
@@ -244,7 +249,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         return result
 
     def _facets(self, query: dict[str, Any], condition: Any) -> dict[str, Any]:
-        names = _as_list(query.get("facet.field"))
+        names = list(dict.fromkeys(_as_list(query.get("facet.field"))))
         if not names or not asbool(query.get("facet", "true")):
             return {}
         for name in names:
@@ -256,9 +261,16 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         if order not in ("count", "index"):
             raise SearchQueryError(_("Invalid facet.sort {order!r}: use 'count' or 'index'").format(order=order))
 
-        matches = sa.select(t.c.fields).where(condition).cte("matches").prefix_with("MATERIALIZED")
+        columns = sorted(n for n in names if n in f.COLUMN_FIELDS)
+        matches = sa.select(t.c.fields, *(t.c[n] for n in columns)).where(condition)
+        matches = matches.cte("matches").prefix_with("MATERIALIZED")
         key = sa.func.unnest(sa.cast(names, ARRAY(sa.UnicodeText))).table_valued("key").render_derived()
-        value = sa.func.jsonb_array_elements_text(matches.c.fields[key.c.key]).table_valued("value").render_derived()
+        source: Any = matches.c.fields[key.c.key]
+        if columns:  # facets on fields kept as columns read the column
+            source = sa.case(
+                *((key.c.key == n, sa.func.jsonb_build_array(matches.c[n])) for n in columns), else_=source
+            )
+        value = sa.func.jsonb_array_elements_text(source).table_valued("value").render_derived()
         count = sa.func.count().label("n")
         stmt = (
             sa.select(key.c.key, value.c.value, count)
