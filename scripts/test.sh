@@ -9,8 +9,8 @@ ensure_database ckan_solok_test
 mkdir -p var/test-storage
 
 say "Lint (ruff)"
-ruff check ckanext tests scripts
-ruff format --check ckanext tests scripts
+ruff check ckanext tests scripts benchmarks
+ruff format --check ckanext tests scripts benchmarks
 
 say "Migrating the test database"
 ckan -c test.ini db init >/dev/null

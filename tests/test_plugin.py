@@ -60,3 +60,16 @@ def test_without_the_plugin_ckan_talks_to_solr_again():
     finally:
         p.load("solok_search")
     assert search.active()
+
+
+def test_readme_documents_every_declared_option():
+    import pathlib
+
+    import yaml
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for path in ("ckanext/solok/config_declaration.yaml", "ckanext/solok/search/config_declaration.yaml"):
+        for group in yaml.safe_load((root / path).read_text(encoding="utf-8"))["groups"]:
+            for option in group["options"]:
+                assert f"`{option['key']}`" in readme, option["key"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -21,6 +22,15 @@ def count(**params: Any) -> int:
 def index_row(dataset_id: str) -> dict[str, Any] | None:
     row = model.Session.execute(sa.select(search_index.c.doc).where(search_index.c.id == dataset_id)).scalar()
     return row
+
+
+def comparable(doc: dict[str, Any]) -> dict[str, Any]:
+    """An index document with its JSON strings parsed and extras in a fixed order."""
+    out = {k: v for k, v in doc.items() if k != "indexed_ts"}
+    for key in ("data_dict", "validated_data_dict"):
+        out[key] = json.loads(out[key])
+        out[key]["extras"] = sorted(out[key].get("extras", []), key=lambda e: e["key"])
+    return out
 
 
 @pytest.fixture
@@ -138,6 +148,35 @@ class TestCommands:
         assert count() == 0
         # The dataset itself is untouched.
         assert helpers.call_action("package_show", id="tampil")["name"] == "tampil"
+
+    @pytest.mark.parametrize("workers", ["1", "2"])
+    def test_parallel_reindex_writes_the_same_documents(self, cli, make_dataset, workers):
+        ids = [make_dataset(name=f"paralel-{i}", title=f"Paralel {i}")["id"] for i in range(4)]
+        before = {i: index_row(i) for i in ids}
+        model.Session.execute(sa.delete(search_index))
+        model.Session.commit()
+
+        result = cli.invoke(ckan_cli, ["solok", "reindex", "--workers", workers])
+        assert result.exit_code == 0, result.output
+        assert "Indexed 4 datasets" in result.output
+        model.Session.remove()
+        after = {i: index_row(i) for i in ids}
+        for i in ids:
+            assert comparable(after[i]) == comparable(before[i])
+        assert count(q="paralel") == 4
+
+    def test_reindex_only_missing_and_bad_worker_count(self, cli, make_dataset):
+        make_dataset(name="satu", title="Satu")
+        lost = make_dataset(name="dua", title="Dua")
+        model.Session.execute(sa.delete(search_index).where(search_index.c.id == lost["id"]))
+        model.Session.commit()
+        result = cli.invoke(ckan_cli, ["solok", "reindex", "--only-missing", "--workers", "1"])
+        assert result.exit_code == 0, result.output
+        assert "Indexed 1 datasets" in result.output
+        assert count() == 2
+        bad = cli.invoke(ckan_cli, ["solok", "reindex", "--workers", "0"])
+        assert bad.exit_code != 0
+        assert "--workers" in bad.output
 
     def test_db_upgrade_for_the_plugin_is_idempotent(self, cli):
         result = cli.invoke(ckan_cli, ["db", "upgrade", "-p", "solok_search"])

@@ -294,3 +294,27 @@ class TestCallersThatBypassQueryFor:
     def test_package_autocomplete_matches_substrings(self):
         got = helpers.call_action("package_autocomplete", q="sehat")
         assert [d["name"] for d in got] == ["fasilitas-kesehatan"]
+
+
+@pytest.mark.usefixtures("corpus")
+class TestFieldsKeptAsColumns:
+    """``name``, ``state``, ``capacity`` … are columns; queries and facets on them still work."""
+
+    def test_facet_on_a_column_field(self):
+        facets = search(include_private=True, **{"facet.field": '["capacity", "organization", "capacity"]'})
+        assert facets["facets"]["capacity"] == {"public": 3}
+
+    def test_ranges_wildcards_and_substrings_on_names(self):
+        assert names(search(fq="name:[fasilitas TO penduduk-z]", sort="name asc")) == [
+            "fasilitas-kesehatan",
+            "penduduk-kelurahan",
+        ]
+        assert names(search(fq="name:tenaga*")) == ["tenaga-pendidik"]
+        assert names(search(q="name_ngram:ASILITAS")) == ["fasilitas-kesehatan"]
+
+    def test_full_field_list(self):
+        got = search(fl="*", q="name:tenaga-pendidik")["results"][0]
+        assert got["name"] == "tenaga-pendidik"
+        assert "validated_data_dict" in got
+        # Solr does not return fields its schema does not store.
+        assert "permission_labels" not in got and "text" not in got

@@ -152,15 +152,16 @@ class SolokPackageSearchIndex(PackageSearchIndex):
     """``PackageSearchIndex`` whose storage is the ``solok_search_index`` table."""
 
     def commit(self) -> None:
-        """End of a bulk (re)index: refresh the planner's statistics.
+        """End of a bulk (re)index: tidy the table for the planner.
 
-        Rows are written in the callers' transactions, so there is nothing
-        to flush; without fresh statistics PostgreSQL misjudges the full-text
-        and JSON indexes after a rebuild.
+        Rows are written in the callers' transactions, so there is nothing to
+        flush. A rebuild rewrites every row: ``VACUUM ANALYZE`` drops the old
+        versions, refreshes the statistics (without them PostgreSQL misjudges
+        the full-text and JSON indexes) and lets counts use index-only scans.
         """
         model.Session.commit()
-        model.Session.execute(sa.text("ANALYZE solok_search_index"))
-        model.Session.commit()
+        with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM (ANALYZE) solok_search_index"))
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         ref = pkg_dict.get("id")

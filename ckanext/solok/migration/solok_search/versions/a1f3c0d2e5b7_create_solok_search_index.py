@@ -34,6 +34,11 @@ def upgrade() -> None:
     )
     op.create_index("solok_search_index_site_id_id", "solok_search_index", ["site_id", "id"], unique=True)
     op.create_index("solok_search_index_name", "solok_search_index", ["name"])
+    # Every search filters on these; counts of large result sets become index-only scans.
+    op.create_index(
+        "solok_search_index_visible", "solok_search_index", ["site_id", "state", "capacity"],
+        postgresql_include=["permission_labels"],
+    )
     op.create_index("solok_search_index_modified", "solok_search_index", ["metadata_modified"])
     op.create_index("solok_search_index_created", "solok_search_index", ["metadata_created"])
     # jsonb_path_ops serves the containment (@>) used for every exact match.
