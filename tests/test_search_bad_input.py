@@ -73,3 +73,28 @@ def test_values_are_bound_not_spliced(make_dataset):
     for fq in ["name:\"x' OR '1'='1\"", 'title:"a & b | !c <-> d:*"', 'tags:"%_\\\\"']:
         assert helpers.call_action("package_search", fq=fq)["count"] == 0
     assert helpers.call_action("package_search", q="aman")["count"] == 1
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_random_input_is_answered_or_refused_never_crashes():
+    """Random strings in q, fq and sort end in results or a SearchQueryError, nothing else."""
+    import random
+    import string
+
+    from ckan.lib.search.common import SearchQueryError
+    from ckan.logic import ValidationError
+    from ckan.tests import helpers
+
+    rng = random.Random(27112026)
+    alphabet = string.ascii_letters + string.digits + " :()[]{}\"'*?~^+-!&|\\/.,;=<>%_@#$"
+    samples = ["a^.x", "x~.", "title:[* TO", "((a)", 'tags:"unclosed', "NOT", "AND OR", "*:*:*"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 25))) for _ in range(300)]
+    refused = 0
+    for text in samples:
+        for key in ("q", "fq", "sort"):
+            try:
+                helpers.call_action("package_search", **{key: text})
+            except (SearchQueryError, ValidationError):
+                refused += 1
+            model.Session.remove()
+    assert 0 < refused < len(samples) * 3

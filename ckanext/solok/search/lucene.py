@@ -54,7 +54,9 @@ def parse(text: str) -> tree.Item:
     try:
         with _parse_lock:  # PLY parsers keep state between calls
             return parser.parse(text)
-    except (ParseError, ValueError, TypeError) as e:
+    except (ParseError, ValueError, TypeError, ArithmeticError) as e:
+        # luqum reports some malformed input (a boost like ``a^.x``) as a
+        # decimal error rather than a ParseError.
         raise SearchQueryError(_("Invalid query syntax in {query!r}: {error}").format(query=text, error=e)) from e
 
 
