@@ -108,6 +108,13 @@ ensure_database() {
   fi
 }
 
+fresh_database() {
+  # The test database is rebuilt on every run so nothing leaks between runs.
+  local db=$1
+  psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+  ensure_database "$db"
+}
+
 ensure_venv() {
   local stamp="$VENV/.solok-installed" want
   want=$(cat "$ROOT/setup.py" "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)

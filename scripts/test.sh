@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 setup_common
-ensure_database ckan_solok_test
+fresh_database ckan_solok_test
 mkdir -p var/test-storage
 
 say "Lint (ruff)"

@@ -201,7 +201,12 @@ class SolokPackageSearchQuery(PackageSearchQuery):
                 continue
             ordered = expr.desc() if descending else expr.asc()
             # Columns that are always filled keep a plain order, so their indexes serve it.
-            always_set = isinstance(expr, sa.Column) and expr.name in ("metadata_modified", "metadata_created", "id")
+            always_set = isinstance(expr, sa.Column) and expr.name in (
+                "metadata_modified",
+                "metadata_created",
+                "id",
+                "name",
+            )
             clauses.append(ordered if always_set else ordered.nulls_last())
         # A stable order for paging, in the direction of the last key so an index can serve both.
         clauses.append(t.c.id.desc() if descending else t.c.id.asc())
