@@ -143,6 +143,10 @@ class TestFilterQueries:
         got = search(fq=f"metadata_modified:[* TO {since}Z}}")
         assert set(names(got)) == {"penduduk-kelurahan", "fasilitas-kesehatan"}
 
+    def test_permission_labels_can_be_filtered_but_never_widen_access(self):
+        assert search(fq="permission_labels:public")["count"] == 3
+        assert search(fq="permission_labels:member-nobody")["count"] == 0
+
     def test_dataset_type_and_site_filters(self):
         assert search(fq="+dataset_type:dataset")["count"] == 3
         assert search(fq="dataset_type:harvest")["count"] == 0

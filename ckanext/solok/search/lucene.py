@@ -191,6 +191,8 @@ class Translator:
             return self.compare(fld, "string", lambda v: v.like(pattern, escape="\\"))
         if fld in f.COLUMN_FIELDS:
             return t.c[fld] == value
+        if fld == "permission_labels":
+            return t.c.permission_labels.any(value)
         return t.c.fields.contains({fld: [value]})
 
     def text_term(self, fld: str, raw: str, phrase: bool, wildcard: bool, negated: bool) -> Clause:
