@@ -154,9 +154,17 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         self.count = model.Session.execute(sa.select(sa.func.count()).select_from(t).where(condition)).scalar() or 0
         self.results = []
         if rows > 0 and start < self.count:
-            stmt = sa.select(t.c.doc, score.label("score")).where(condition).order_by(*order).limit(rows).offset(start)
+            # Two steps: pick the page from the small sort and filter columns
+            # (an index-only scan for deep pages), then read only its documents.
+            page_stmt = sa.select(t.c.index_id, score.label("score")).where(condition)
+            page = model.Session.execute(page_stmt.order_by(*order).limit(rows).offset(start)).all()
+            docs = dict(
+                model.Session.execute(
+                    sa.select(t.c.index_id, t.c.doc).where(t.c.index_id.in_([row[0] for row in page]))
+                ).all()
+            )
             fl = self._field_list(query.get("fl", "name"))
-            self.results = [self._result(doc, s, fl) for doc, s in model.Session.execute(stmt)]
+            self.results = [self._result(docs[index_id], s, fl) for index_id, s in page]
             if fl in (["id"], ["name"]):
                 self.results = [r.get(fl[0]) for r in self.results]
 

@@ -33,14 +33,19 @@ def upgrade() -> None:
         sa.Column("tsv", TSVECTOR, nullable=False),
     )
     op.create_index("solok_search_index_site_id_id", "solok_search_index", ["site_id", "id"], unique=True)
-    # Sort keys with the id tie-break, so a page of a sorted listing is an index range.
-    op.create_index("solok_search_index_name", "solok_search_index", ["name", "id"])
+    # Sort keys with the id tie-break, so a page of a sorted listing is an
+    # index range; the visibility columns are included so that skipping to a
+    # deep page is an index-only scan.
+    visible = ["index_id", "site_id", "state", "capacity", "permission_labels"]
+    op.create_index("solok_search_index_name", "solok_search_index", ["name", "id"], postgresql_include=visible)
     # Every search filters on these; counts of large result sets become index-only scans.
     op.create_index(
         "solok_search_index_visible", "solok_search_index", ["site_id", "state", "capacity"],
         postgresql_include=["permission_labels"],
     )
-    op.create_index("solok_search_index_modified", "solok_search_index", ["metadata_modified", "id"])
+    op.create_index(
+        "solok_search_index_modified", "solok_search_index", ["metadata_modified", "id"], postgresql_include=visible
+    )
     op.create_index("solok_search_index_created", "solok_search_index", ["metadata_created", "id"])
     # jsonb_path_ops serves the containment (@>) used for every exact match.
     # fastupdate is off: a catalogue is read far more than written, and a
