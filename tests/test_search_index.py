@@ -20,8 +20,11 @@ def count(**params: Any) -> int:
 
 
 def index_row(dataset_id: str) -> dict[str, Any] | None:
-    row = model.Session.execute(sa.select(search_index.c.doc).where(search_index.c.id == dataset_id)).scalar()
-    return row
+    """The stored document of a dataset, as ``search-index show`` returns it."""
+    try:
+        return search.show(dataset_id)
+    except search.SearchError:
+        return None
 
 
 def comparable(doc: dict[str, Any]) -> dict[str, Any]:

@@ -97,6 +97,8 @@ _COLUMNS = (
     "permission_labels",
     "doc",
     "fields",
+    "data_dict",
+    "validated_data_dict",
 )
 _UPSERT = sa.text(
     "INSERT INTO solok_search_index ({cols}, tsv) VALUES ({vals}, "
@@ -133,7 +135,9 @@ def write_document(doc: dict[str, Any]) -> None:
         "metadata_created": _instant(doc.get("metadata_created")),
         "metadata_modified": _instant(doc.get("metadata_modified")),
         "permission_labels": list(doc.get("permission_labels") or []),
-        "doc": json.dumps(doc, default=str),
+        "doc": json.dumps({k: v for k, v in doc.items() if k not in f.UNINDEXED}, default=str),
+        "data_dict": doc.get("data_dict"),
+        "validated_data_dict": doc.get("validated_data_dict"),
         "fields": json.dumps(
             {k: v for k, v in values.items() if f.field_type(k) != "text" and k not in f.NOT_IN_FIELDS}
         ),

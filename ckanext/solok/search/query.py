@@ -105,14 +105,14 @@ class SolokPackageSearchQuery(PackageSearchQuery):
 
     def get_index(self, reference: str) -> dict[str, Any]:
         stmt = (
-            sa.select(t.c.doc)
+            sa.select(t.c.doc, t.c.data_dict, t.c.validated_data_dict)
             .where(t.c.site_id == config.get("ckan.site_id"), sa.or_(t.c.id == reference, t.c.name == reference))
             .limit(1)
         )
-        doc = model.Session.execute(stmt).scalar()
-        if doc is None:
+        row = model.Session.execute(stmt).first()
+        if row is None:
             raise SearchError(_("Dataset not found in the search index: {reference}").format(reference=reference))
-        return doc
+        return dict(row.doc, data_dict=row.data_dict, validated_data_dict=row.validated_data_dict)
 
     # -- the search ------------------------------------------------------------
     def run(self, query: dict[str, Any], permission_labels: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
@@ -158,12 +158,14 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             # (an index-only scan for deep pages), then read only its documents.
             page_stmt = sa.select(t.c.index_id, score.label("score")).where(condition)
             page = model.Session.execute(page_stmt.order_by(*order).limit(rows).offset(start)).all()
-            docs = dict(
-                model.Session.execute(
-                    sa.select(t.c.index_id, t.c.doc).where(t.c.index_id.in_([row[0] for row in page]))
-                ).all()
-            )
             fl = self._field_list(query.get("fl", "name"))
+            texts = [c for c in (t.c.data_dict, t.c.validated_data_dict) if "*" in fl or c.name in fl]
+            docs = {
+                row[0]: dict(row[1], **{c.name: value for c, value in zip(texts, row[2:], strict=True)})
+                for row in model.Session.execute(
+                    sa.select(t.c.index_id, t.c.doc, *texts).where(t.c.index_id.in_([row[0] for row in page]))
+                )
+            }
             self.results = [self._result(docs[index_id], s, fl) for index_id, s in page]
             if fl in (["id"], ["name"]):
                 self.results = [r.get(fl[0]) for r in self.results]

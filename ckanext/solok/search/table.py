@@ -1,7 +1,9 @@
 """The PostgreSQL table that replaces the Solr core.
 
 One row per indexed dataset. ``doc`` is the document CKAN would have sent to
-Solr, as JSON; ``fields`` holds its exact-match (string, date, number) fields
+Solr, as JSON, except its two serialised dataset dicts, which are kept as
+text in ``data_dict`` and ``validated_data_dict`` (results are read from them
+without re-encoding); ``fields`` holds its exact-match (string, date, number) fields
 normalised for matching and faceting, every value as a list of strings, and
 stays small so that filters and facets never read the large ``doc``; the
 filters every search applies (site, state, capacity, permission labels) and
@@ -41,6 +43,8 @@ search_index = sa.Table(
     sa.Column("metadata_modified", sa.DateTime(timezone=True)),
     sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
     sa.Column("doc", JSONB, nullable=False),
+    sa.Column("data_dict", sa.UnicodeText),
+    sa.Column("validated_data_dict", sa.UnicodeText),
     sa.Column("fields", JSONB, nullable=False),
     sa.Column("tsv", TSVECTOR, nullable=False),
 )

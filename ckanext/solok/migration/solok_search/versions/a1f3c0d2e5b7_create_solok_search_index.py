@@ -29,6 +29,8 @@ def upgrade() -> None:
         sa.Column("metadata_modified", sa.DateTime(timezone=True)),
         sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
         sa.Column("doc", JSONB, nullable=False),
+        sa.Column("data_dict", sa.UnicodeText),
+        sa.Column("validated_data_dict", sa.UnicodeText),
         sa.Column("fields", JSONB, nullable=False),
         sa.Column("tsv", TSVECTOR, nullable=False),
     )
