@@ -35,7 +35,7 @@ setup(
         "ckanext.solok.search": ["config_declaration.yaml"],
         "ckanext.solok.demo": ["*.json", "files/*.csv"],
         "ckanext.solok.migration.solok_search": ["alembic.ini", "README", "script.py.mako"],
-        "ckanext.solok.schemas": ["*.yaml", "*.json"],
+        "ckanext.solok.schemas": ["*.yaml", "*.json", "vocabularies/*.yaml"],
         "ckanext.solok.i18n": ["*.pot", "*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],
     },
     include_package_data=False,

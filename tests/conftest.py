@@ -19,6 +19,8 @@ SDI_DEFAULTS: dict[str, Any] = {
     "jenis": "statistik",
     "jenis_statistik": "sektoral",
     "tahun_data": "2024",
+    "tingkat_penyajian": "kelurahan",
+    "cakupan_wilayah": "13.72",
     "license_id": "cc-by",
 }
 

@@ -55,6 +55,8 @@ def test_without_the_plugin_ckan_talks_to_solr_again():
                 accrualPeriodicity="tahunan",
                 accessRights="terbuka",
                 jenis="lainnya",
+                tahun_data="2024",
+                tingkat_penyajian="kota",
                 owner_org=org["id"],
             )
     finally:

@@ -38,6 +38,7 @@ def corpus(make_dataset):
         accrualPeriodicity="semesteran",
         jenis="lainnya",
         klasifikasi_penyajian="per jenjang",
+        tingkat_penyajian="kota",
         resources=[{"url": "http://x/b.xlsx", "format": "XLSX", "name": "Tabel"}],
     )
     d3 = make_dataset(

@@ -11,8 +11,8 @@ import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import cli, search
-from ckanext.solok.logic import action
+from ckanext.solok import cli, facets, helpers, search
+from ckanext.solok.logic import action, validators
 
 
 def _declare(declaration: Declaration, package: str) -> None:
@@ -44,6 +44,11 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigDeclaration)
     p.implements(p.ITranslation)
     p.implements(p.IClick)
+    p.implements(p.IActions)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -59,3 +64,24 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def get_commands(self) -> list[Any]:
         return [cli.solok]
+
+    def get_actions(self) -> dict[str, Any]:
+        return {"package_create": action.package_create, "package_update": action.package_update}
+
+    def get_validators(self) -> dict[str, Any]:
+        return validators.get_validators()
+
+    def get_helpers(self) -> dict[str, Any]:
+        return helpers.get_helpers()
+
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        return facets.dataset_facets(facets_dict)
+
+    def organization_facets(self, facets_dict: Any, organization_type: str, package_type: str | None) -> Any:
+        return facets.organization_facets(facets_dict)
+
+    def group_facets(self, facets_dict: Any, group_type: str, package_type: str | None) -> Any:
+        return facets.dataset_facets(facets_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+        return facets.label_facet_values(search_results)

@@ -43,3 +43,23 @@ def package_search(original: Action, context: Context, data_dict: DataDict) -> A
             detail = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items())
             raise SearchQueryError(detail) from e
         raise
+
+
+def _close_if_tertutup(data_dict: DataDict) -> None:
+    # Closed (tertutup) data is never public, whatever the form said.
+    if data_dict.get("accessRights") == "tertutup":
+        data_dict["private"] = True
+
+
+@tk.chained_action
+def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """``package_create`` that keeps *tertutup* datasets private."""
+    _close_if_tertutup(data_dict)
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """``package_update`` (and so ``package_patch``) that keeps *tertutup* datasets private."""
+    _close_if_tertutup(data_dict)
+    return original(context, data_dict)

@@ -1,0 +1,132 @@
+"""Validators of the SDI schemas (registered with the ``solok_`` prefix).
+
+Field-aware validators take the scheming field definition, as
+ckanext-scheming's own do: the vocabulary or fixed value is declared next to
+the field in the schema, not in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import Missing
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Validator
+
+from ckanext.scheming.validation import scheming_validator
+from ckanext.solok import vocabularies
+
+ID_SDS = re.compile(r"^[A-Z]{2}\d{5}\.\d{2}\.\d{2}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+FIRST_YEAR = 1945  # the Republic's first year: older data is not SDI data
+
+
+def _empty(value: Any) -> bool:
+    return value is None or isinstance(value, Missing) or value == "" or value == []
+
+
+def _is_draft(data: FlattenDataDict, context: Context) -> bool:
+    return data.get(("state",)) == "draft" or context.get("solok_draft", False)
+
+
+@scheming_validator
+def solok_vocabulary(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """The value must be a code of the vocabulary named by the field's ``solok_vocabulary``."""
+    vocab = vocabularies.vocabulary(field["solok_vocabulary"])
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+        value = data.get(key)
+        if _empty(value):
+            return
+        if str(value) not in vocab.codes:
+            errors[key].append(
+                tk._("{value!r} is not a valid value; expected one of: {codes}").format(
+                    value=value, codes=", ".join(vocab.codes)
+                )
+            )
+
+    return validator
+
+
+@scheming_validator
+def solok_fixed_value(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Always store the field's ``solok_value`` (codes that are the same for every Solok dataset)."""
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+        data[key] = field["solok_value"]
+
+    return validator
+
+
+@scheming_validator
+def solok_required_for_statistics(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Required when ``jenis`` is ``statistik`` (W-stat fields), except in drafts."""
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+        if data.get(("jenis",)) == "statistik" and _empty(data.get(key)) and not _is_draft(data, context):
+            errors[key].append(tk._("Required for statistical data (Jenis Data: Statistik)"))
+
+    return validator
+
+
+def solok_id_sds(value: Any) -> Any:
+    if _empty(value):
+        return value
+    if not ID_SDS.match(str(value)):
+        raise tk.Invalid(
+            tk._(
+                "Expected a standard data code like SP00055.00.00 (two capital letters, "
+                "five digits, then two and two digits)"
+            )
+        )
+    return value
+
+
+def solok_year(value: Any) -> Any:
+    if _empty(value):
+        return value
+    text = str(value).strip()
+    last = dt.date.today().year + 1
+    if not text.isdigit() or not FIRST_YEAR <= int(text) <= last:
+        raise tk.Invalid(tk._("Expected a year between {first} and {last}").format(first=FIRST_YEAR, last=last))
+    return text
+
+
+def solok_email(value: Any) -> Any:
+    if _empty(value):
+        return value
+    if not EMAIL.match(str(value).strip()):
+        raise tk.Invalid(tk._("Expected an e-mail address such as data@solokkota.go.id"))
+    return str(value).strip()
+
+
+@scheming_validator
+def solok_period_end(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """The end of the period (this field) may not come before ``field['solok_period_start']``."""
+    start_field = field["solok_period_start"]
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+        start, end = data.get((start_field,)), data.get(key)
+        if _empty(start) or _empty(end):
+            return
+        if str(end)[:10] < str(start)[:10]:
+            errors[key].append(tk._("The period ends before it starts ({start} > {end})").format(start=start, end=end))
+
+    return validator
+
+
+def get_validators() -> dict[str, Any]:
+    return {
+        f.__name__: f
+        for f in (
+            solok_vocabulary,
+            solok_fixed_value,
+            solok_required_for_statistics,
+            solok_id_sds,
+            solok_year,
+            solok_email,
+            solok_period_end,
+        )
+    }
