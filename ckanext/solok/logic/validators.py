@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.navl.dictization_functions import Missing
+from ckan.lib.navl.dictization_functions import Missing, StopOnError
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Validator
 
 from ckanext.scheming.validation import scheming_validator
@@ -46,6 +46,26 @@ def solok_vocabulary(field: dict[str, Any], schema: dict[str, Any]) -> Validator
                     value=value, codes=", ".join(vocab.codes)
                 )
             )
+
+    return validator
+
+
+@scheming_validator
+def solok_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """``not_empty`` for a ``required`` field, except while the dataset is a draft.
+
+    Drafts may be saved incomplete; the requirement applies when the dataset
+    is published (its state leaves ``draft``).
+    """
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+        if not _empty(data.get(key)):
+            return
+        if field.get("required") and not _is_draft(data, context):
+            errors[key].append(tk._("Missing value"))
+        if isinstance(data.get(key), Missing):
+            data.pop(key, None)
+        raise StopOnError
 
     return validator
 
@@ -122,6 +142,7 @@ def get_validators() -> dict[str, Any]:
         f.__name__: f
         for f in (
             solok_vocabulary,
+            solok_required,
             solok_fixed_value,
             solok_required_for_statistics,
             solok_id_sds,
