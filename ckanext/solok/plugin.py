@@ -11,7 +11,7 @@ import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import cli, facets, helpers, search
+from ckanext.solok import access, cli, facets, helpers, search
 from ckanext.solok.logic import action, validators
 
 
@@ -49,6 +49,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.ITemplateHelpers)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IBlueprint)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -84,4 +85,10 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return facets.dataset_facets(facets_dict)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
-        return facets.label_facet_values(search_results)
+        return access.after_dataset_search(facets.label_facet_values(search_results))
+
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        access.after_dataset_show(context, pkg_dict)
+
+    def get_blueprint(self) -> Any:
+        return access.blueprint()
