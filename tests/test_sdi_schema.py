@@ -17,6 +17,7 @@ EU = "http://publications.europa.eu/resource/authority/"
 class TestVocabularies:
     def test_every_vocabulary_loads_with_bilingual_labels(self):
         assert vocabularies.names() == [
+            "format",
             "frekuensi",
             "jenis_data",
             "jenis_statistik",
@@ -42,6 +43,12 @@ class TestVocabularies:
             "terbatas": EU + "access-right/RESTRICTED",
             "tertutup": EU + "access-right/NON_PUBLIC",
         }
+
+    def test_closed_formats_are_flagged(self):
+        formats = vocabularies.vocabulary("format")
+        assert formats.get("CSV").extra["open"] is True
+        assert formats.get("PDF").extra["open"] is False
+        assert "tidak dapat dibaca mesin" in formats.get("PDF").label["id"]
 
     def test_regions_of_kota_solok(self):
         wilayah = vocabularies.vocabulary("wilayah")
@@ -119,6 +126,41 @@ class TestValidation:
 
 
 @pytest.mark.usefixtures("clean_db")
+class TestResources:
+    def test_formats_are_normalised_and_closed_ones_labelled(self, app):
+        dataset = create(name="ds-berkas")
+        ctx = {"user": factories.Sysadmin()["name"]}
+        csv = helpers.call_action(
+            "resource_create",
+            context=ctx,
+            package_id=dataset["id"],
+            url="http://x/a.csv",
+            format="csv",
+            periode_data="Januari–Desember 2024",
+        )
+        assert csv["format"] == "CSV" and csv["periode_data"] == "Januari–Desember 2024"
+        guessed = helpers.call_action("resource_create", context=ctx, package_id=dataset["id"], url="http://x/b.json")
+        assert guessed["format"] == "JSON"
+        pdf = helpers.call_action(
+            "resource_create", context=ctx, package_id=dataset["id"], url="http://x/c.pdf", format="PDF"
+        )
+        page = app.get(f"/dataset/ds-berkas/resource/{pdf['id']}").get_data(as_text=True)
+        assert "PDF (tidak dapat dibaca mesin)" in page
+
+    def test_unknown_format_is_refused(self):
+        dataset = create(name="ds-berkas-salah")
+        with pytest.raises(ValidationError) as err:
+            helpers.call_action(
+                "resource_create",
+                context={"user": factories.Sysadmin()["name"]},
+                package_id=dataset["id"],
+                url="http://x/a.xyz",
+                format="XYZ",
+            )
+        assert "format" in err.value.error_dict
+
+
+@pytest.mark.usefixtures("clean_db")
 class TestAccessClassification:
     def test_tertutup_is_always_private(self):
         dataset = create(accessRights="tertutup", private=False)
@@ -193,3 +235,65 @@ def test_form_errors_are_precise_in_indonesian_and_english(app):
     assert "Expected a standard data code like SP00055.00.00" in body
     assert "Expected a year between 1945" in body
     assert helpers.call_action("package_search", include_private=True, include_drafts=True)["count"] == 0
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestDatasetPage:
+    def test_sdi_metadata_in_labelled_sections(self, app):
+        create(name="ds-halaman", kategori="1.02", cakupan_wilayah="13.72.01", accrualPeriodicity="bulanan")
+        body = app.get("/dataset/ds-halaman").get_data(as_text=True)
+        for text in (
+            "Informasi Umum",
+            "Standar Data",
+            "Jadwal dan Cakupan",
+            "Kode Referensi dan Kontak",
+            "Kesehatan",
+            "Kecamatan Lubuk Sikarah",
+            "Bulanan",
+            "Bahasa Indonesia",
+        ):
+            assert text in body, text
+        # Codes are shown by their names.
+        assert ">1.02<" not in body and ">bulanan<" not in body
+        body = app.get("/en/dataset/ds-halaman").get_data(as_text=True)
+        for text in ("General information", "Schedule and coverage", "Health", "Lubuk Sikarah District", "Monthly"):
+            assert text in body, text
+
+    def test_completeness_indicator_only_for_editors(self, app):
+        editor = factories.UserWithToken()
+        org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+        create(name="ds-lengkap", owner_org=org["id"])
+        anonymous = app.get("/dataset/ds-lengkap").get_data(as_text=True)
+        assert "Kelengkapan SDI" not in anonymous
+        page = app.get("/dataset/ds-lengkap", headers={"Authorization": editor["token"]}).get_data(as_text=True)
+        assert "Kelengkapan SDI" in page
+        # No file yet: the one missing mandatory element is named.
+        assert "Berkas data" in page and "Elemen wajib SDI yang belum diisi" in page
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestOrganisationSchema:
+    def test_opd_fields_are_stored_and_validated(self):
+        ctx = {"user": factories.Sysadmin()["name"]}
+        org = helpers.call_action(
+            "organization_create",
+            context=ctx,
+            name="dinas-uji",
+            title="Dinas Uji",
+            kode_opd="1.02.01",
+            nama_singkat="Dinkes",
+            kode_urusan=["1.02", "2.14"],
+            jenis_instansi="dinas",
+            email="dinkes@solokkota.go.id",
+            kepala_opd="dr. Uji",
+        )
+        assert org["kode_urusan"] == ["1.02", "2.14"] and org["jenis_instansi"] == "dinas"
+        for change, field in (
+            ({"kode_urusan": ["9.99"]}, "kode_urusan"),
+            ({"jenis_instansi": "kementerian"}, "jenis_instansi"),
+            ({"email": "bukan email"}, "email"),
+        ):
+            data = {"name": "dinas-salah", "title": "Salah", "jenis_instansi": "dinas", **change}
+            with pytest.raises(ValidationError) as err:
+                helpers.call_action("organization_create", context=ctx, **data)
+            assert field in err.value.error_dict

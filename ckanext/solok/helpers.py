@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.solok import vocabularies
 
 
@@ -19,8 +21,58 @@ def solok_vocabulary_label(name: str, code: str) -> str:
     return term.text(vocabularies.current_language()) if term else code
 
 
+def _sections() -> dict[str, str]:
+    return {
+        "umum": tk._("General information"),
+        "standar": tk._("Standard data (Standar Data)"),
+        "jadwal": tk._("Schedule and coverage"),
+        "referensi": tk._("Reference codes and contact"),
+        "kegiatan": tk._("Statistical activity metadata"),
+    }
+
+
+def solok_sections(schema: dict[str, Any], pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dataset's SDI fields grouped for display: ``[{"title", "fields": [field, …]}]``.
+
+    Only fields with a value are listed; empty sections are left out.
+    """
+    grouped: dict[str, list[dict[str, Any]]] = {key: [] for key in _sections()}
+    for field in schema.get("dataset_fields", []):
+        section = field.get("solok_section")
+        if section in grouped and pkg.get(field["field_name"]) not in (None, "", []):
+            grouped[section].append(field)
+    return [{"title": _sections()[key], "fields": fields} for key, fields in grouped.items() if fields]
+
+
+def _mandatory(field: dict[str, Any], pkg: dict[str, Any]) -> bool:
+    if field.get("required"):
+        return True
+    condition = field.get("solok_required_for")
+    return bool(condition) and pkg.get("jenis") == condition
+
+
+def solok_completeness(schema: dict[str, Any], pkg: dict[str, Any]) -> dict[str, Any]:
+    """Which mandatory SDI elements the dataset has: ``{"present", "missing", "percent"}``.
+
+    Mandatory means required by the schema, plus the statistics-only fields
+    when the dataset is statistical data; resources count as one element.
+    """
+    present: list[dict[str, Any]] = []
+    missing: list[dict[str, Any]] = []
+    for field in schema.get("dataset_fields", []):
+        if field["field_name"] in ("name",) or not _mandatory(field, pkg):
+            continue
+        (present if pkg.get(field["field_name"]) not in (None, "", []) else missing).append(field)
+    files = {"field_name": "resources", "label": {"id": "Berkas data", "en": "Data files"}}
+    (present if pkg.get("resources") else missing).append(files)
+    total = len(present) + len(missing)
+    return {"present": present, "missing": missing, "percent": round(100 * len(present) / total) if total else 100}
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         "solok_vocabulary_choices": solok_vocabulary_choices,
         "solok_vocabulary_label": solok_vocabulary_label,
+        "solok_sections": solok_sections,
+        "solok_completeness": solok_completeness,
     }

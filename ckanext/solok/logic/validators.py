@@ -91,6 +91,21 @@ def solok_required_for_statistics(field: dict[str, Any], schema: dict[str, Any])
     return validator
 
 
+def solok_format(value: Any) -> Any:
+    """A resource format from the format vocabulary, matched case-insensitively (``csv`` → ``CSV``)."""
+    if _empty(value):
+        return value
+    vocab = vocabularies.vocabulary("format")
+    for code in vocab.codes:
+        if code.lower() == str(value).strip().lower():
+            return code
+    raise tk.Invalid(
+        tk._("{value!r} is not a valid value; expected one of: {codes}").format(
+            value=value, codes=", ".join(vocab.codes)
+        )
+    )
+
+
 def solok_id_sds(value: Any) -> Any:
     if _empty(value):
         return value
@@ -146,6 +161,7 @@ def get_validators() -> dict[str, Any]:
             solok_fixed_value,
             solok_required_for_statistics,
             solok_id_sds,
+            solok_format,
             solok_year,
             solok_email,
             solok_period_end,
