@@ -297,3 +297,106 @@ class TestOrganisationSchema:
             with pytest.raises(ValidationError) as err:
                 helpers.call_action("organization_create", context=ctx, **data)
             assert field in err.value.error_dict
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestWebForm:
+    """An OPD editor fills the SDI form page by page, as in the browser."""
+
+    def post(self, app, url, data, token, status=None):
+        return app.post(url, data=data, headers={"Authorization": token}, follow_redirects=False, status=status)
+
+    def test_form_is_grouped_in_pages(self, app):
+        editor = factories.UserWithToken()
+        factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+        body = app.get("/dataset/new", headers={"Authorization": editor["token"]}).get_data(as_text=True)
+        for title in (
+            "Informasi Umum",
+            "Standar Data",
+            "Jadwal dan Cakupan",
+            "Kode Referensi",
+            "Metadata Kegiatan Statistik (opsional)",
+        ):
+            assert title in body, title
+
+    def test_create_a_complete_sdi_dataset_through_the_form(self, app):
+        editor = factories.UserWithToken()
+        org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+        token = editor["token"]
+        page1 = {
+            "title": "Jumlah Posyandu 2024",
+            "name": "posyandu-2024",
+            "notes": "Jumlah posyandu aktif.",
+            "owner_org": org["id"],
+            "kategori": "1.02",
+            "tag_string": "posyandu",
+            "license_id": "cc-by",
+            "_ckan_phase": "dataset_new_1",
+            "pkg_name": "",
+            "save": "continue",
+        }
+        res = self.post(app, "/dataset/new", page1, token, status=302)
+        assert res.headers["Location"].endswith("/dataset/new/posyandu-2024/2")
+        draft = helpers.call_action("package_show", id="posyandu-2024")
+        assert draft["state"] == "draft"  # saved incomplete, as a draft
+
+        # A wrong value on page 2 is named, in Indonesian, and the page is shown again.
+        page2 = {
+            "konsep": "Posyandu aktif.",
+            "klasifikasi_penyajian": "per kelurahan",
+            "ukuran": "Banyak",
+            "satuan": "unit",
+            "jenis": "statistik",
+            "jenis_statistik": "sektoral",
+            "save": "continue",
+            "_ckan_phase": "2",
+        }
+        res = self.post(app, "/dataset/new/posyandu-2024/2", page2, token)
+        body = res.get_data(as_text=True)
+        assert res.status_code == 200 and "bukan nilai yang valid" in body and "Ukuran" in body
+        assert helpers.call_action("package_show", id="posyandu-2024").get("ukuran") in (None, "")
+
+        page2["ukuran"] = "Jumlah"
+        assert self.post(app, "/dataset/new/posyandu-2024/2", page2, token, status=302)
+        page3 = {
+            "accrualPeriodicity": "tahunan",
+            "accessRights": "terbuka",
+            "tahun_data": "2024",
+            "periode_awal": "2024-01-01",
+            "periode_akhir": "2024-12-31",
+            "tingkat_penyajian": "kelurahan",
+            "cakupan_wilayah": "13.72",
+            "save": "continue",
+            "_ckan_phase": "3",
+        }
+        assert self.post(app, "/dataset/new/posyandu-2024/3", page3, token, status=302)
+        page4 = {
+            "id_sds": "SP00055.00.00",
+            "maintainer": "Petugas",
+            "maintainer_email": "data@solokkota.go.id",
+            "save": "continue",
+            "_ckan_phase": "4",
+        }
+        assert self.post(app, "/dataset/new/posyandu-2024/4", page4, token, status=302)
+        res = self.post(
+            app, "/dataset/new/posyandu-2024/5", {"save": "continue", "_ckan_phase": "5"}, token, status=302
+        )
+        assert "/resource/new" in res.headers["Location"]
+        resource = {
+            "url": "http://data.solokkota.go.id/posyandu.csv",
+            "name": "Tabel",
+            "format": "CSV",
+            "save": "go-metadata",
+            "id": "",
+        }
+        self.post(app, "/dataset/posyandu-2024/resource/new", resource, token, status=302)
+
+        dataset = helpers.call_action("package_show", id="posyandu-2024")
+        assert dataset["state"] == "active"
+        assert (dataset["ukuran"], dataset["accrualPeriodicity"], dataset["id_sds"]) == (
+            "Jumlah",
+            "tahunan",
+            "SP00055.00.00",
+        )
+        assert dataset["produsen_data_city_code"] == "1372"
+        assert dataset["resources"][0]["format"] == "CSV"
