@@ -59,6 +59,18 @@ def test_demo_datasets_carry_sdi_metadata_and_real_files(seeded, app):
     assert body.splitlines()[0].count(",") >= 1
 
 
+def test_every_demo_dataset_is_complete_under_the_sdi_schema(seeded):
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+    from ckanext.solok.helpers import solok_completeness
+
+    schema = scheming_get_dataset_schema("dataset")
+    for raw in demo.load("datasets.json"):
+        dataset = helpers.call_action("package_show", id=raw["name"])
+        completeness = solok_completeness(schema, dataset)
+        assert completeness["missing"] == [], (raw["name"], [f["field_name"] for f in completeness["missing"]])
+        assert dataset["kategori"] and dataset["cakupan_wilayah"] and dataset["maintainer_email"]
+
+
 def test_closed_demo_dataset_is_private(seeded):
     closed = [d for d in demo.load("datasets.json") if d["accessRights"] == "tertutup"]
     assert closed

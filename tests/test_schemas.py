@@ -57,3 +57,13 @@ def test_missing_required_fields_are_named_in_the_error(app):
     with pytest.raises(ValidationError) as err:
         helpers.call_action("package_create", name="tanpa-metadata", title="Tanpa", owner_org=org["id"])
     assert {"konsep", "ukuran", "satuan", "accrualPeriodicity", "accessRights"} <= set(err.value.error_dict)
+
+
+def test_every_form_field_has_bilingual_help_and_every_page_a_title():
+    schema = scheming_get_dataset_schema("dataset")
+    for field in schema["dataset_fields"]:
+        if "form_snippet" in field and field["form_snippet"] is None:
+            continue  # not in the form (fixed codes)
+        assert set(field.get("help_text", {})) >= {"id", "en"}, field["field_name"]
+        if "start_form_page" in field:
+            assert set(field["start_form_page"]["title"]) >= {"id", "en"}, field["field_name"]
