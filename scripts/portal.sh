@@ -36,6 +36,7 @@ ckan config-tool "$INI" -s app:main \
   "ckan.locales_offered=id en" \
   "ckan.views.default_views=" \
   "ckan.auth.create_user_via_web=true" \
+  "ckan.gravatar_default=disabled" \
   "ckanext.solok.demo.sysadmin_name=$ADMIN" \
   "ckanext.solok.demo.sysadmin_password=$ADMIN_PASSWORD" >/dev/null
 
