@@ -18,6 +18,10 @@ EXPECTED = [
     "ckanext/solok/search/config_declaration.yaml",
     "ckanext/solok/schemas/solok_dataset.yaml",
     "ckanext/solok/schemas/solok_organization.yaml",
+    "ckanext/solok/schemas/vocabularies/frekuensi.yaml",
+    "ckanext/solok/schemas/vocabularies/wilayah.yaml",
+    "ckanext/solok/templates/scheming/package/snippets/additional_info.html",
+    "ckanext/solok/templates/scheming/package/resource_read.html",
     "ckanext/solok/i18n/ckanext-solok.pot",
     "ckanext/solok/i18n/id/LC_MESSAGES/ckanext-solok.po",
     "ckanext/solok/i18n/id/LC_MESSAGES/ckanext-solok.mo",
@@ -75,6 +79,10 @@ def test_installed_wheel_finds_its_files(wheel, tmp_path):
         import os
         assert os.path.isfile(os.path.join(i18n, "id", "LC_MESSAGES", "ckanext-solok.mo"))
         assert files("ckanext.solok.schemas").joinpath("solok_dataset.yaml").is_file()
+        from ckanext.solok import vocabularies
+        assert len(vocabularies.vocabulary("urusan").terms) == 33
+        templates = files("ckanext.solok").joinpath("templates", "scheming", "package")
+        assert templates.joinpath("resource_read.html").is_file()
         assert files("ckanext.solok").joinpath("config_declaration.yaml").is_file()
         from ckanext.solok import seed
         assert len(seed.load("datasets.json")) >= 25
