@@ -51,9 +51,8 @@ TEXT_FIELDS = frozenset(
 )
 TEXT_PREFIXES = ("extras_", "res_extras_")
 
-#: Weight of each field's words in ``tsv``; a field query on a weighted
-#: field is answered from ``tsv`` restricted to that weight.
-WEIGHTS: dict[str, str] = {"title": "A", "name": "B", "tags": "B", "groups": "B", "organization": "B", "notes": "C"}
+#: Text fields with a ``tsv`` weight of their own (see ``index.weighted_text``):
+#: a query on them is answered from ``tsv`` restricted to that weight.
 WEIGHTED_TEXT_FIELDS = {"title": "A", "notes": "C"}
 
 #: Fields of the stored document that are never matched against.
