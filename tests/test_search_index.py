@@ -140,6 +140,17 @@ class TestCommands:
         assert count() == 2
         assert index_row(kept["id"]) is not None
 
+    def test_check_finds_every_indexed_dataset(self, cli, make_dataset):
+        kept = make_dataset(name="terindeks", title="Terindeks")
+        lost = make_dataset(name="tak-terindeks", title="Tak Terindeks")
+        model.Session.execute(sa.delete(search_index).where(search_index.c.id == lost["id"]))
+        model.Session.commit()
+        assert search.query_for(model.Package).get_all_entity_ids() == [kept["id"]]
+        result = cli.invoke(ckan_cli, ["search-index", "check"])
+        assert result.exit_code == 0, result.output
+        assert "Packages not indexed = 1 out of 2" in result.output
+        assert "tak-terindeks" in result.output
+
     def test_clear_and_show(self, cli, make_dataset):
         make_dataset(name="tampil", title="Tampil")
         shown = cli.invoke(ckan_cli, ["search-index", "show", "tampil"])
