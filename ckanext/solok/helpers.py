@@ -36,12 +36,13 @@ def solok_sections(schema: dict[str, Any], pkg: dict[str, Any]) -> list[dict[str
 
     Only fields with a value are listed; empty sections are left out.
     """
-    grouped: dict[str, list[dict[str, Any]]] = {key: [] for key in _sections()}
+    titles = _sections()
+    grouped: dict[str, list[dict[str, Any]]] = {key: [] for key in titles}
     for field in schema.get("dataset_fields", []):
         section = field.get("solok_section")
         if section in grouped and pkg.get(field["field_name"]) not in (None, "", []):
             grouped[section].append(field)
-    return [{"title": _sections()[key], "fields": fields} for key, fields in grouped.items() if fields]
+    return [{"title": titles[key], "fields": fields} for key, fields in grouped.items() if fields]
 
 
 def _mandatory(field: dict[str, Any], pkg: dict[str, Any]) -> bool:

@@ -97,9 +97,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
     # -- helpers used by CKAN -------------------------------------------------
     def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
         stmt = (
-            sa.select(t.c.id)
-            .where(t.c.site_id == config.get("ckan.site_id"), t.c.state == "active")
-            .limit(max_results)
+            sa.select(t.c.id).where(t.c.site_id == config.get("ckan.site_id"), t.c.state == "active").limit(max_results)
         )
         return [row[0] for row in model.Session.execute(stmt)]
 
