@@ -5,7 +5,12 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 setup_common
-fresh_database ckan_solok_test
+# Several checkouts can test side by side, each with its own database and Redis
+# number; CKAN reads these CKAN_* variables over test.ini.
+TEST_DB=${SOLOK_TEST_DB:-ckan_solok_test}
+export CKAN_SQLALCHEMY_URL="postgresql://$DB_USER:$DB_PASSWORD@$PG_HOST:$PG_PORT/$TEST_DB"
+export CKAN_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/${SOLOK_TEST_REDIS_DB:-1}"
+fresh_database "$TEST_DB"
 mkdir -p var/test-storage
 
 say "Lint (ruff)"
