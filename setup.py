@@ -48,6 +48,7 @@ setup(
     extras_require={
         "dev": [
             "ckan[dev]==2.12.0",
+            "aiosmtpd==1.4.6",
             "ruff==0.8.4",
         ],
     },

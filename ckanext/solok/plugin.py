@@ -6,12 +6,13 @@ from importlib.resources import files
 from typing import Any
 
 import ckan.plugins as p
+import flask
 import ckan.plugins.toolkit as tk
 import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import access, cli, facets, helpers, search
+from ckanext.solok import access, cli, facets, helpers, i18n_audit, search
 from ckanext.solok.logic import action, validators
 
 
@@ -50,6 +51,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IBlueprint)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -92,3 +94,8 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def get_blueprint(self) -> Any:
         return access.blueprint()
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        if isinstance(app, flask.Flask):
+            i18n_audit.install(app, config)
+        return app
