@@ -64,8 +64,18 @@ def fresh_template() -> Catalog:
     with tempfile.TemporaryDirectory() as tmp:
         own = pathlib.Path(tmp) / "own.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "--no-location"]
-            + ["-o", str(own), "."],
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "--no-location",
+                "-o",
+                own,
+                ".",
+            ],
             cwd=ROOT,
             check=True,
             capture_output=True,
@@ -143,6 +153,13 @@ def adopt(msgids: list[str], force: bool = False) -> None:
     print(f"adopted {added} upstream messages; now run extract, update, translate, compile")
 
 
+def _pairs(catalog: Catalog) -> dict[object, object]:
+    def frozen(value: object) -> object:
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    return {frozen(m.id): frozen(m.string) for m in catalog if m.id}
+
+
 def problems() -> list[str]:
     """What is out of date, in words a developer can act on."""
     found = []
@@ -159,7 +176,7 @@ def problems() -> list[str]:
             found.append(f"{locale}: {len(untranslated)} untranslated: {untranslated[:10]}")
         with po_path.with_suffix(".mo").open("rb") as f:
             mo = read_mo(f)
-        if {m.id: m.string for m in mo if m.id} != {m.id: m.string for m in po if m.id}:
+        if _pairs(mo) != _pairs(po):
             found.append(f"{locale}: .mo is not compiled from the .po: run `python scripts/i18n.py compile`")
     return found
 

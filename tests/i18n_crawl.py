@@ -101,7 +101,13 @@ def english_left(chunks: list[str]) -> list[str]:
 
 def indonesian_left(chunks: list[str]) -> list[str]:
     """Chunks of an /en/ page that are one of our Indonesian translations."""
-    ours = {v for k, v in _own_po().items() if v and v != k and len(v) > 3 and "{" not in v and "%" not in v}
+    # Translations that are English words too ("Format", "Dataset", "Admin") prove nothing.
+    english = english_messages()
+    ours = {
+        v
+        for k, v in _own_po().items()
+        if v and v != k and v not in english and len(v) > 3 and "{" not in v and "%" not in v
+    }
     return [c for c in chunks if c in ours]
 
 

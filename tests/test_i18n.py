@@ -1,58 +1,112 @@
-"""The extension's catalogue is current, compiled and complete."""
+"""The catalogue is current and compiled; plurals, dates, numbers and the language switch."""
 
 from __future__ import annotations
 
+import datetime
 import pathlib
+import shutil
 import subprocess
 import sys
 
-from babel.messages.mofile import read_mo
+import pytest
 from babel.messages.pofile import read_po
+from ckan.tests import factories, helpers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-POT = ROOT / "i18n" / "ckanext-solok.pot"
-LOCALES = ["id"]
+MONTHS_ID = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
 
 
-def _ids(catalog) -> set[str]:
-    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
-
-
-def test_template_is_current_with_the_sources(tmp_path):
-    fresh = tmp_path / "fresh.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "--no-location",
-            "-o",
-            str(fresh),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
+def _check() -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "scripts/i18n.py", "check"], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    with fresh.open("rb") as a, POT.open("rb") as b:
-        assert _ids(read_po(a)) == _ids(read_po(b)), "run the extract command from the README"
 
 
-def test_every_locale_translates_every_message_and_is_compiled():
-    with POT.open("rb") as f:
-        wanted = _ids(read_po(f))
-    for locale in LOCALES:
-        po_path = ROOT / "i18n" / locale / "LC_MESSAGES" / "ckanext-solok.po"
-        mo_path = po_path.with_suffix(".mo")
-        with po_path.open("rb") as f:
-            po = read_po(f, locale=locale)
-        assert _ids(po) == wanted, f"{locale}: run the update command from the README"
-        assert not [m.id for m in po if m.id and not m.string], f"{locale}: untranslated messages"
-        with mo_path.open("rb") as f:
-            mo = read_mo(f)
-        assert {m.id: m.string for m in mo if m.id} == {
-            m.id: m.string for m in po if m.id
-        }, f"{locale}: the .mo is not compiled from the current .po"
+def test_catalogues_are_current_translated_and_compiled():
+    result = _check()
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_check_notices_a_stale_catalogue(tmp_path):
+    """Copy the project, break each step in turn, and see the check fail for it."""
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "*.egg-info", "__pycache__"))
+
+    def check() -> str:
+        result = subprocess.run(
+            [sys.executable, "scripts/i18n.py", "check"], cwd=copy, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 1, result.stdout
+        return result.stdout
+
+    template = copy / "ckanext" / "solok" / "templates" / "solok" / "snippets" / "language_switch.html"
+    template.write_text(template.read_text(encoding="utf-8") + "{{ _('A brand new message') }}\n", encoding="utf-8")
+    assert "is not current" in check()
+
+    subprocess.run([sys.executable, "scripts/i18n.py", "extract"], cwd=copy, check=True, capture_output=True)
+    assert ".po does not match" in check()
+    subprocess.run([sys.executable, "scripts/i18n.py", "update"], cwd=copy, check=True, capture_output=True)
+    assert "1 untranslated: ['A brand new message']" in check()
+
+    po_path = copy / "i18n" / "id" / "LC_MESSAGES" / "ckanext-solok.po"
+    text = po_path.read_text(encoding="utf-8")
+    po_path.write_text(
+        text.replace('msgid "A brand new message"\nmsgstr ""', 'msgid "A brand new message"\nmsgstr "Pesan baru"'),
+        encoding="utf-8",
+    )
+    assert ".mo is not compiled" in check()
+
+
+def test_indonesian_plural_forms_are_declared():
+    with (ROOT / "i18n" / "id" / "LC_MESSAGES" / "ckanext-solok.po").open("rb") as f:
+        catalog = read_po(f, locale="id")
+    # Indonesian has one form; our catalogue is merged last, so its plural rule is the one used.
+    assert catalog.num_plurals == 1 and catalog.plural_expr == "0"
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize(
+    ("prefix", "one", "many"),
+    [("/id", "1 dataset ditemukan", "3 dataset ditemukan"), ("/en", "1 dataset found", "3 datasets found")],
+)
+def test_result_counts_use_the_plural_rule_of_the_language(app, make_dataset, prefix, one, many):
+    org = factories.Organization()
+    for title in ("Data Penduduk", "Data Sekolah", "Data Pasar"):
+        make_dataset(title=title, owner_org=org["id"])
+    assert many in app.get(f"{prefix}/dataset/").get_data(as_text=True)
+    assert one in app.get(f"{prefix}/dataset/?q=sekolah").get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_dates_and_numbers_follow_the_language(app, make_dataset):
+    dataset = make_dataset()
+    resource = helpers.call_action(
+        "resource_create",
+        context={"user": factories.Sysadmin()["name"]},
+        package_id=dataset["id"],
+        url="https://example.org/data.csv",
+        format="CSV",
+        size=85553,
+    )
+    url = f"/dataset/{dataset['name']}/resource/{resource['id']}"
+    today = datetime.datetime.now(datetime.UTC).date()
+    indonesian = app.get("/id" + url).get_data(as_text=True)
+    english = app.get("/en" + url).get_data(as_text=True)
+    assert f"{today.day} {MONTHS_ID[today.month - 1]} {today.year}" in indonesian
+    assert f"{today.strftime('%B')} {today.day}, {today.year}" in english
+    # 85,553 bytes: decimal comma in Indonesian, decimal point in English.
+    assert "83,5 KiB" in indonesian
+    assert "83.5 KiB" in english
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_language_switch_is_on_every_page_and_keeps_the_page(app):
+    html = app.get("/id/dataset/").get_data(as_text=True)
+    assert '<html lang="id"' in html
+    assert 'href="/en/dataset/"' in html and 'hreflang="en"' in html
+    assert 'aria-current="true" class="active"' in html.split('hreflang="id"', 1)[1].split("</a>", 1)[0]
+    english = app.get("/en/dataset/").get_data(as_text=True)
+    assert '<html lang="en"' in english and "Log in" in english
+    assert 'href="/dataset/"' in english or 'href="/id/dataset/"' in english
+    # The default language needs no prefix.
+    assert "Masuk" in app.get("/dataset/").get_data(as_text=True)

@@ -17,16 +17,29 @@ import socket
 from email.header import decode_header, make_header
 from typing import Any
 
+import ckan.plugins as p
 import pytest
 from aiosmtpd.controller import Controller
-from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
+from flask import Blueprint, abort
 
 from ckanext.solok import i18n_audit
 from tests.i18n_crawl import english_left, indonesian_left, is_message, own_translations, visible_text
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+PLUGINS = "activity solok solok_search scheming_datasets scheming_organizations dcat solok_test_failure"
+
+
+class FailurePlugin(p.SingletonPlugin):
+    """A page that fails, so the crawl reads CKAN's 500 page."""
+
+    p.implements(p.IBlueprint)
+
+    def get_blueprint(self) -> Blueprint:
+        blueprint = Blueprint("solok_test_failure", __name__)
+        blueprint.add_url_rule("/solok-test/failure", view_func=lambda: abort(500))
+        return blueprint
 
 
 def _free_port() -> int:
@@ -42,7 +55,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -82,9 +95,7 @@ class Crawl:
 
     def post(self, url: str, data: dict[str, Any], token: str | None = None, status: int = 200) -> str:
         headers = {"Authorization": token} if token else {}
-        response = self.app.post(
-            self.prefix + url, data=data, headers=headers, status=status, follow_redirects=True
-        )
+        response = self.app.post(self.prefix + url, data=data, headers=headers, status=status, follow_redirects=True)
         html = response.get_data(as_text=True)
         self.read(f"POST {url} as {'user' if token else 'anonymous'}", html)
         return html
@@ -94,7 +105,9 @@ class Crawl:
 def portal(clean_db, cli):
     result = cli.invoke(ckan_cli, ["solok", "seed"])
     assert result.exit_code == 0, result.output
-    dataset = helpers.call_action("package_show", id="jumlah-penduduk-menurut-kelurahan-dan-jenis-kelamin-kota-solok-2024")
+    dataset = helpers.call_action(
+        "package_show", id="jumlah-penduduk-menurut-kelurahan-dan-jenis-kelamin-kota-solok-2024"
+    )
     org = dataset["organization"]["name"]
     sysadmin = factories.SysadminWithToken(about="Admin Sistem.")
     editor = factories.UserWithToken(fullname="Rina Petugas Data", email="rina@example.org", about="Petugas data.")
@@ -102,9 +115,7 @@ def portal(clean_db, cli):
     helpers.call_action("organization_member_create", id=org, username=editor["name"], role="editor")
     helpers.call_action("organization_member_create", id=org, username=opd_admin["name"], role="admin")
     group = factories.Group(name="kependudukan", title="Kependudukan", description="Data kependudukan.")
-    helpers.call_action(
-        "member_create", id=group["id"], object=dataset["id"], object_type="package", capacity="public"
-    )
+    helpers.call_action("member_create", id=group["id"], object=dataset["id"], object_type="package", capacity="public")
     return {"dataset": dataset, "org": org, "sysadmin": sysadmin, "editor": editor, "opd_admin": opd_admin}
 
 
@@ -139,6 +150,7 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
     ):
         crawl.get(url)
     crawl.get("/dataset/tidak-ada", status=404)
+    crawl.get("/solok-test/failure", status=500)
     crawl.get(f"/dataset/edit/{dataset['name']}", status=403)
 
     # Bad input from a visitor: failed login, invalid registration, unknown reset address.
@@ -189,10 +201,12 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
         {"title": "", "notes": "", "owner_org": dataset["owner_org"], "save": "save"},
         token=ed["token"],
     )
+    crawl.post(f"/user/{ed['name']}/api-tokens", {"name": "token-uji", "expires_in": "30"}, token=ed["token"])
     crawl.post(
-        f"/user/{ed['name']}/api-tokens", {"name": "token-uji", "expires_in": "30"}, token=ed["token"]
+        f"/user/edit/{ed['name']}",
+        {"name": ed["name"], "email": "salah", "old_password": "", "password1": "", "password2": "", "save": ""},
+        token=ed["token"],
     )
-    crawl.post(f"/user/edit/{ed['name']}", {"name": ed["name"], "email": "salah", "old_password": "", "password1": "", "password2": "", "save": ""}, token=ed["token"])
 
     # OPD admin: member management, including an invitation by e-mail.
     for url in (f"/organization/members/{org}", f"/organization/member_new/{org}", f"/organization/edit/{org}"):
@@ -215,6 +229,8 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
 @pytest.mark.ckan_config("ckanext.solok.i18n_audit", True)
 @pytest.mark.ckan_config("smtp.server", f"127.0.0.1:{SMTP_PORT}")
 @pytest.mark.ckan_config("smtp.mail_from", "portal@solokkota.go.id")
+@pytest.mark.provide_plugin("solok_test_failure", FailurePlugin)
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
 def test_every_page_in_scope_reads_in_indonesian(app, portal, inbox):
     i18n_audit.reset()
     crawl = crawl_all(app, portal, "/id", inbox)
@@ -239,32 +255,38 @@ def test_every_page_in_scope_reads_in_indonesian(app, portal, inbox):
         "missing": sorted(missing),
         "english": english,
     }
-    (ROOT / "var" / "i18n-coverage.json").write_text(json.dumps(details, indent=1, ensure_ascii=False), encoding="utf-8")
+    (ROOT / "var" / "i18n-coverage.json").write_text(
+        json.dumps(details, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     print(report)
-    import os
-    if os.environ.get("SOLOK_DEBUG_PAGE"):
-        chunks = [c for label, cs in crawl.pages.items() if os.environ["SOLOK_DEBUG_PAGE"] in label for c in cs]
-        for i, c in enumerate(chunks):
-            if c == os.environ["SOLOK_DEBUG_TEXT"]:
-                print("CONTEXT", chunks[max(0, i - 5) : i + 3])
     assert looked_up > 300, "the crawl rendered too little to measure anything"
     assert not missing, f"{len(missing)} messages have no Indonesian translation: {sorted(missing)}"
     assert not english, f"English text on /id/ pages: {english}"
+    # The pages really are the ones in scope, in Indonesian.
+    assert "Masuk" in crawl.pages["GET /user/login as anonymous"]
+    assert "500 Kesalahan Server" in crawl.pages["GET /solok-test/failure as anonymous"]
+    assert "404 Tidak Ditemukan" in crawl.pages["GET /dataset/tidak-ada as anonymous"]
+    assert "39 dataset ditemukan" in crawl.pages["GET /dataset/ as anonymous"]
+    assert "Atur ulang kata sandi Anda - Portal Data Kota Solok" in crawl.pages["e-mail: password reset"]
+    assert "Undangan ke Portal Data Kota Solok" in crawl.pages["e-mail: invitation"]
 
 
 @pytest.mark.ckan_config("smtp.server", f"127.0.0.1:{SMTP_PORT}")
 @pytest.mark.ckan_config("smtp.mail_from", "portal@solokkota.go.id")
+@pytest.mark.provide_plugin("solok_test_failure", FailurePlugin)
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
 def test_every_page_in_scope_reads_in_english_under_en(app, portal, inbox):
     crawl = crawl_all(app, portal, "/en", inbox)
     indonesian = {label: left for label, chunks in crawl.pages.items() if (left := indonesian_left(chunks))}
     assert not indonesian, f"Indonesian text on /en/ pages: {indonesian}"
     assert "Log in" in crawl.pages["GET /user/login as anonymous"]
+    assert "500 Internal Server Error" in crawl.pages["GET /solok-test/failure as anonymous"]
+    assert "39 datasets found" in crawl.pages["GET /dataset/ as anonymous"]
+    assert "Reset your password - Portal Data Kota Solok" in crawl.pages["e-mail: password reset"]
 
 
-def test_audit_reports_a_message_without_translation(app, clean_db, ckan_config, monkeypatch):
+def test_audit_reports_a_message_without_translation(clean_db, ckan_config, monkeypatch):
     """The audit itself: it must see a lookup that has no translation, and only that one."""
-    from ckan.lib.helpers import _ as translate  # noqa: F401 (the gettext CKAN templates use)
-
     monkeypatch.setitem(ckan_config, "ckanext.solok.i18n_audit", True)
     audited_app = helpers._get_test_app()
     i18n_audit.reset()
@@ -275,4 +297,3 @@ def test_audit_reports_a_message_without_translation(app, clean_db, ckan_config,
         assert gettext("A message nobody translated") == "A message nobody translated"
     assert "A message nobody translated" in i18n_audit.missing
     assert "Log in" in i18n_audit.looked_up and "Log in" not in i18n_audit.missing
-    assert model.Session is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from werkzeug.exceptions import default_exceptions
 
 from ckanext.solok import vocabularies
 
@@ -70,8 +71,30 @@ def solok_completeness(schema: dict[str, Any], pkg: dict[str, Any]) -> dict[str,
     return {"present": present, "missing": missing, "percent": round(100 * len(present) / total) if total else 100}
 
 
+def _http_descriptions() -> dict[int, str]:
+    return {
+        400: tk._("The request could not be understood. Check the address and the values you entered."),
+        403: tk._("You do not have permission to open this page."),
+        404: tk._("The page you asked for does not exist or has moved."),
+        405: tk._("This page does not accept that kind of request."),
+        500: tk._(
+            "Something went wrong on our side. Please try again in a moment; if it keeps happening, tell the Walidata."
+        ),
+        503: tk._("The portal is temporarily unavailable. Please try again in a moment."),
+    }
+
+
+def solok_error_content(code: int, content: Any) -> Any:
+    """The error page's text: CKAN's own message, or ours instead of Werkzeug's English default."""
+    exception = default_exceptions.get(code)
+    if exception is not None and str(content).strip() == exception.description:
+        return _http_descriptions().get(code, content)
+    return content
+
+
 def get_helpers() -> dict[str, Any]:
     return {
+        "solok_error_content": solok_error_content,
         "solok_vocabulary_choices": solok_vocabulary_choices,
         "solok_vocabulary_label": solok_vocabulary_label,
         "solok_sections": solok_sections,

@@ -6,8 +6,8 @@ from importlib.resources import files
 from typing import Any
 
 import ckan.plugins as p
-import flask
 import ckan.plugins.toolkit as tk
+import flask
 import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
