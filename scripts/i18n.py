@@ -13,6 +13,7 @@ The catalogue holds two kinds of messages:
                                               # ones the coverage test found missing);
                                               # --force for messages CKAN builds at run
                                               # time, such as role names
+    python scripts/i18n.py adopt-js           # list every message of CKAN's JavaScript
     python scripts/i18n.py check              # fail if any step above is pending
 """
 
@@ -45,9 +46,9 @@ def _read(path: pathlib.Path, locale: str | None = None) -> Catalog:
         return read_po(f, locale=locale)
 
 
-def _write(catalog: Catalog, path: pathlib.Path, **kwargs: bool) -> None:
+def _write(catalog: Catalog, path: pathlib.Path, no_location: bool = True) -> None:
     buffer = io.BytesIO()
-    write_po(buffer, catalog, omit_header=False, no_location=True, sort_output=True, width=100, **kwargs)
+    write_po(buffer, catalog, omit_header=False, no_location=no_location, sort_output=True, width=100)
     path.write_bytes(buffer.getvalue())
 
 
@@ -86,12 +87,18 @@ def fresh_template() -> Catalog:
     template.creation_date = template.revision_date = _read(POT).creation_date if POT.exists() else None
     for message in _read(UPSTREAM):
         if message.id and message.id not in template:
-            template.add(message.id, context=message.context)
+            # Upstream locations are kept: CKAN builds its JavaScript catalogue from
+            # the messages whose template location is a .js file.
+            template.add(message.id, context=message.context, locations=_js_locations(message))
     return template
 
 
+def _js_locations(message: Message) -> list[tuple[str, int | None]]:
+    return [loc for loc in message.locations if loc[0].endswith(".js")]
+
+
 def extract() -> None:
-    _write(fresh_template(), POT)
+    _write(fresh_template(), POT, no_location=False)
     print(f"wrote {POT.relative_to(ROOT)}")
 
 
@@ -133,6 +140,11 @@ def _in_scheming_templates(msgid: str) -> bool:
     return any(msgid in p.read_text(encoding="utf-8") for p in templates.rglob("*.html"))
 
 
+def javascript_msgids() -> list[str]:
+    """Messages CKAN core's JavaScript modules show (buttons, autocomplete, upload field)."""
+    return [_key(m.id) for c in upstream_catalogues() for m in c if m.id and _js_locations(m)]
+
+
 def adopt(msgids: list[str], force: bool = False) -> None:
     if not msgids:
         msgids = json.loads(REPORT.read_text(encoding="utf-8"))["missing"]
@@ -147,9 +159,11 @@ def adopt(msgids: list[str], force: bool = False) -> None:
             print(f"not an upstream message, skipped: {msgid!r}")
             continue
         if upstream.get(_key(found.id)) is None:
-            upstream.add(found.id, context=found.context)
+            upstream.add(found.id, context=found.context, locations=_js_locations(found))
             added += 1
-    _write(upstream, UPSTREAM)
+        else:
+            upstream[_key(found.id)].locations = _js_locations(found)
+    _write(upstream, UPSTREAM, no_location=False)
     print(f"adopted {added} upstream messages; now run extract, update, translate, compile")
 
 
@@ -183,7 +197,7 @@ def problems() -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["extract", "update", "compile", "adopt", "check"])
+    parser.add_argument("command", choices=["extract", "update", "compile", "adopt", "adopt-js", "check"])
     parser.add_argument("msgids", nargs="*")
     parser.add_argument("--force", action="store_true", help="adopt messages CKAN builds at run time")
     args = parser.parse_intermixed_args()
@@ -193,6 +207,8 @@ def main() -> int:
         update()
     elif args.command == "compile":
         compile_all()
+    elif args.command == "adopt-js":
+        adopt(javascript_msgids())
     elif args.command == "adopt":
         adopt(args.msgids, args.force)
     else:

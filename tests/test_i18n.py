@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import pathlib
 import shutil
 import subprocess
@@ -110,3 +111,25 @@ def test_language_switch_is_on_every_page_and_keeps_the_page(app):
     assert 'href="/dataset/"' in english or 'href="/id/dataset/"' in english
     # The default language needs no prefix.
     assert "Masuk" in app.get("/dataset/").get_data(as_text=True)
+
+
+def _catalogue_tool():
+    spec = importlib.util.spec_from_file_location("solok_i18n_tool", ROOT / "scripts" / "i18n.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_javascript_messages_are_served_in_indonesian(app):
+    """CKAN's JavaScript (upload field, autocomplete, confirmations) reads /api/i18n/<lang>."""
+    from ckan.lib.i18n import build_js_translations
+
+    build_js_translations()  # what `ckan run` and `ckan translation js` do
+    served = app.get("/api/i18n/id").json
+    wanted = _catalogue_tool().javascript_msgids()
+    assert len(wanted) > 40
+    untranslated = [m for m in wanted if not (served.get(m) or [None, None])[1]]
+    assert not untranslated
+    assert served["Upload"][1] == "Unggah" and served["Remove"][1] == "Hapus"
+    assert served["There are unsaved modifications to this form"][1].startswith("Ada perubahan")

@@ -191,6 +191,45 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
         {"save": "continue", "title": "Uji", "name": "Nama Tidak Sah!", "owner_org": dataset["owner_org"]},
         token=ed["token"],
     )
+    # The SDI form, page by page, each page with wrong values.
+    draft = "uji-formulir-sdi"
+    page1 = {"title": "Uji Formulir", "name": draft, "owner_org": dataset["owner_org"], "kategori": "1.02"}
+    crawl.post(
+        "/dataset/new",
+        {**page1, "license_id": "cc-by", "_ckan_phase": "dataset_new_1", "save": "continue"},
+        token=ed["token"],
+    )
+    crawl.post(
+        f"/dataset/new/{draft}/2",
+        {
+            "konsep": "",
+            "ukuran": "Banyak",
+            "satuan": "",
+            "jenis": "bukan-jenis",
+            "_ckan_phase": "2",
+            "save": "continue",
+        },
+        token=ed["token"],
+    )
+    crawl.post(
+        f"/dataset/new/{draft}/3",
+        {
+            "accrualPeriodicity": "kadang-kadang",
+            "accessRights": "",
+            "tahun_data": "20x4",
+            "periode_awal": "2024-12-31",
+            "periode_akhir": "2024-01-01",
+            "cakupan_wilayah": "99.99",
+            "_ckan_phase": "3",
+            "save": "continue",
+        },
+        token=ed["token"],
+    )
+    crawl.post(
+        f"/dataset/new/{draft}/4",
+        {"id_sds": "salah", "maintainer_email": "bukan-email", "_ckan_phase": "4", "save": "continue"},
+        token=ed["token"],
+    )
     crawl.post(
         f"/dataset/{dataset['name']}/resource/new",
         {"id": "", "save": "again", "name": "", "url": "", "format": "bukan-format"},
@@ -264,6 +303,10 @@ def test_every_page_in_scope_reads_in_indonesian(app, portal, inbox):
     assert not english, f"English text on /id/ pages: {english}"
     # The pages really are the ones in scope, in Indonesian.
     assert "Masuk" in crawl.pages["GET /user/login as anonymous"]
+    for page in (2, 3, 4):  # each SDI form page was shown again with its errors
+        assert (
+            "Formulir berisi isian yang tidak sah:" in crawl.pages[f"POST /dataset/new/uji-formulir-sdi/{page} as user"]
+        )
     assert "500 Kesalahan Server" in crawl.pages["GET /solok-test/failure as anonymous"]
     assert "404 Tidak Ditemukan" in crawl.pages["GET /dataset/tidak-ada as anonymous"]
     assert "39 dataset ditemukan" in crawl.pages["GET /dataset/ as anonymous"]
