@@ -253,16 +253,21 @@ class Licence(Codec):
             from ckan.model.license import LicenseRegister
 
             licence = LicenseRegister().get(value)
-            obj = URIRef(licence.url) if licence is not None and licence.url else Literal(str(value))
+            obj = URIRef(licence.url) if licence is not None and licence.url else BNode()
+            if isinstance(obj, BNode):  # a licence without a URL ("other-closed" …): named by its id
+                ctx.g.add((obj, DCTERMS.identifier, Literal(str(value))))
+                if licence is not None:
+                    ctx.g.add((obj, DCTERMS.title, Literal(licence.title)))
         ctx.g.add((node, predicate, obj))
-        if isinstance(obj, URIRef):
-            ctx.g.add((obj, RDF.type, DCTERMS.LicenseDocument))
+        ctx.g.add((obj, RDF.type, DCTERMS.LicenseDocument))
 
     def read(self, ctx, node, predicate):
         ids = {str(sdi.EU_LICENCE[eu]): ckan_id for ckan_id, eu in EU_LICENCES.items()}
         for o in ctx.g.objects(node, predicate):
             if str(o) in ids:
                 return ids[str(o)]
+            if isinstance(o, BNode) and ctx.g.value(o, DCTERMS.identifier) is not None:
+                return str(ctx.g.value(o, DCTERMS.identifier))
             from ckan.model.license import LicenseRegister
 
             for licence_id, licence in LicenseRegister().items():

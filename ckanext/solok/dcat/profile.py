@@ -207,6 +207,11 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         return dataset_dict
 
 
+def _flat(field: str) -> URIRef:
+    # rdflib's DCTERMS namespace is closed: these invented terms are built by hand.
+    return URIRef(str(DCTERMS) + field)
+
+
 class SolokSDICompatProfile(RDFProfile):
     """The national harvester's flat keys: ``dct:<field> "<value>"`` for every SDI field.
 
@@ -218,12 +223,12 @@ class SolokSDICompatProfile(RDFProfile):
         for field in mapping.sdi_fields():
             value = dataset_dict.get(field)
             if not mapping.empty(value):
-                self.g.add((dataset_ref, DCTERMS[field], Literal(str(value))))
+                self.g.add((dataset_ref, _flat(field), Literal(str(value))))
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> dict[str, Any]:
         for field in mapping.sdi_fields():
             if mapping.empty(dataset_dict.get(field)):
-                value = self._object_value(dataset_ref, DCTERMS[field])
+                value = self._object_value(dataset_ref, _flat(field))
                 if value:
                     dataset_dict[field] = value
         return dataset_dict

@@ -106,8 +106,24 @@ def document(name: str, fmt: str | None = None) -> Any:
     return tk.render("solok/sdi_document.html", extra_vars=extra)
 
 
+_DCAT_ENDPOINTS = ("dcat.read_catalog", "dcat.read_dataset", "dcat.read_dataset_series")
+
+
+def _guard_rdf_format() -> None:
+    """ckanext-dcat's endpoints answer 500 for a format it cannot write: make it a 404 that says why."""
+    if tk.request.endpoint not in _DCAT_ENDPOINTS:
+        return
+    fmt = (tk.request.view_args or {}).get("_format")
+    if fmt and fmt not in CONTENT_TYPES:
+        tk.abort(
+            404,
+            tk._("Unknown format {fmt!r}; use one of: {formats}").format(fmt=fmt, formats=", ".join(CONTENT_TYPES)),
+        )
+
+
 def blueprint() -> Blueprint:
     bp = Blueprint("solok_sdi", __name__)
+    bp.before_app_request(_guard_rdf_format)
     path = sdi.base_path()
     bp.add_url_rule(f"{path}<name>", view_func=document, endpoint="document")
     bp.add_url_rule(f"{path}<name>.<fmt>", view_func=document, endpoint="document_format")
