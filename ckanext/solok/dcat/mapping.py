@@ -19,6 +19,7 @@ by the profile and listed in ``docs/dcat.md``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,6 +51,11 @@ class Context(Protocol):
 
 def resolve(curie: str) -> URIRef:
     """``"dct:title"`` → the URIRef; ``sdi:`` follows the configured base URI."""
+    return _resolve(curie, sdi.base_uri())
+
+
+@functools.lru_cache(maxsize=256)
+def _resolve(curie: str, base: str) -> URIRef:
     prefix, _, local = curie.partition(":")
     namespaces = {
         "dct": DCTERMS,
@@ -67,6 +73,14 @@ def resolve(curie: str) -> URIRef:
 
 def empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
+
+
+def typed(g: Graph, uri: URIRef, klass: URIRef) -> None:
+    """``uri a klass``, added once per graph (a catalog page repeats the same concepts)."""
+    done: set = g.__dict__.setdefault("_solok_typed", set())
+    if (uri, klass) not in done:
+        done.add((uri, klass))
+        g.add((uri, RDF.type, klass))
 
 
 def _literals(g: Graph, node: Node, predicate: URIRef) -> list[Literal]:
@@ -162,7 +176,7 @@ class Concept(Codec):
         uri = sdi.concept_triples(ctx.g, self.scheme, str(value))
         ctx.g.add((node, predicate, uri))
         if self.node_class is not None:
-            ctx.g.add((uri, RDF.type, self.node_class))
+            typed(ctx.g, uri, self.node_class)
 
     def read(self, ctx, node, predicate):
         for o in ctx.g.objects(node, predicate):
@@ -191,7 +205,7 @@ class Authority(Codec):
             ctx.g.add((node, predicate, Literal(str(value))))
             return
         ctx.g.add((node, predicate, URIRef(uri)))
-        ctx.g.add((URIRef(uri), RDF.type, self.node_class))
+        typed(ctx.g, URIRef(uri), self.node_class)
 
     def read(self, ctx, node, predicate):
         codes = {uri: code for code, uri in self._uris().items()}
@@ -217,7 +231,7 @@ class Language(Codec):
     def write(self, ctx, node, predicate, value):
         uri = sdi.EU_LANGUAGE[EU_LANGUAGES.get(str(value), str(value).upper())]
         ctx.g.add((node, predicate, uri))
-        ctx.g.add((uri, RDF.type, DCTERMS.LinguisticSystem))
+        typed(ctx.g, uri, DCTERMS.LinguisticSystem)
 
     def read(self, ctx, node, predicate):
         codes = {str(sdi.EU_LANGUAGE[eu]): iso for iso, eu in EU_LANGUAGES.items()}
@@ -259,7 +273,7 @@ class Licence(Codec):
                 if licence is not None:
                     ctx.g.add((obj, DCTERMS.title, Literal(licence.title)))
         ctx.g.add((node, predicate, obj))
-        ctx.g.add((obj, RDF.type, DCTERMS.LicenseDocument))
+        typed(ctx.g, obj, DCTERMS.LicenseDocument)
 
     def read(self, ctx, node, predicate):
         ids = {str(sdi.EU_LICENCE[eu]): ckan_id for ckan_id, eu in EU_LICENCES.items()}
@@ -348,7 +362,9 @@ class Organisation(Codec):
             return
         uri = ctx.organization_uri(org["name"])
         ctx.g.add((node, predicate, uri))
-        ctx.g.add((uri, RDF.type, FOAF.Agent))
+        if (uri, FOAF.Agent) in ctx.g.__dict__.get("_solok_typed", ()):
+            return  # described by an earlier dataset of the page
+        typed(ctx.g, uri, FOAF.Agent)
         ctx.g.add((uri, RDF.type, FOAF.Organization))
         ctx.g.add((uri, FOAF.name, Literal(org.get("title") or org["name"], lang="id")))
         if org.get("kode_opd"):
@@ -487,14 +503,15 @@ def _node(ctx: Context, subject: Node, row: Row, nodes: dict[str, Node]) -> Node
 def write(ctx: Context, rows: Iterable[Row], data: dict[str, Any], subject: Node, distributions=()) -> None:
     """Add the triples of every row with a value in ``data`` to ``ctx.g``."""
     nodes: dict[str, Node] = {}
+    base = sdi.base_uri()
     for row in rows:
         value = data.get(row.field)
         if empty(value):
             continue
         targets = distributions if row.scope == "distributions" else (subject,)
         for target in targets:
-            node = _node(ctx, target, row, nodes if target == subject else {})
-            row.codec.write(ctx, node, resolve(row.path[-1]), value)
+            node = _node(ctx, target, row, nodes if target == subject else {}) if len(row.path) > 1 else target
+            row.codec.write(ctx, node, _resolve(row.path[-1], base), value)
 
 
 def _candidates(ctx: Context, subject: Node, row: Row) -> list[Node]:

@@ -89,8 +89,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         self._current = dataset_dict
-        self.g.bind("sdi", sdi.ns())
-        self.g.bind("stat", sdi.STAT)
+        self._bind_prefixes()
         resources = dataset_dict.get("resources") or []
         base_view = {k: v for k, v in dataset_dict.items() if k not in _DATASET_KEYS}
         base_view["resources"] = [{k: v for k, v in r.items() if k not in _RESOURCE_KEYS} for r in resources]
@@ -102,6 +101,28 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             mapping.write(self, mapping.RESOURCE_ROWS, resource, distribution)
         self._derived(dataset_dict, dataset_ref, resources, distributions)
 
+    def _bind_prefixes(self) -> None:
+        """Prefixes for every namespace the output uses.
+
+        Besides shorter Turtle this matters for speed: rdflib's Turtle writer
+        caches the split of a URI only when its namespace has a prefix, and
+        recomputes it on every use otherwise.
+        """
+        if self.g.__dict__.get("_solok_bound"):
+            return
+        self.g.bind("sdi", sdi.ns())
+        self.g.bind("stat", sdi.STAT)
+        for scheme in sdi.SCHEMES:
+            self.g.bind(f"sdi-{scheme.replace('_', '-')}", URIRef(f"{sdi.scheme_uri(scheme)}#"))
+        for table in ("access-right", "data-theme", "file-type", "frequency", "language", "licence"):
+            self.g.bind(f"eu-{table}", URIRef(f"{sdi.EU_AUTHORITY}{table}/"))
+        self.g.bind("iana", URIRef(sdi.IANA_MEDIA_TYPE))
+        self.g.bind("adms-publishertype", sdi.ADMS_PUBLISHER_TYPE)
+        site = _site_url()
+        self.g.bind("dataset", URIRef(f"{site}/dataset/"))
+        self.g.bind("opd", URIRef(f"{catalog_uri().rstrip('/')}/organization/"))
+        self.g.__dict__["_solok_bound"] = True
+
     def _derived(
         self, data: dict[str, Any], ref: URIRef, resources: list[dict[str, Any]], distributions: list[URIRef]
     ) -> None:
@@ -112,7 +133,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         if urusan is not None and urusan.extra.get("theme"):
             theme = URIRef(urusan.extra["theme"])
             g.add((ref, DCAT.theme, theme))
-            g.add((theme, RDF.type, SKOS.Concept))
+            mapping.typed(g, theme, SKOS.Concept)
         if data.get("id_sds"):
             standard = BNode()
             g.add((ref, DCTERMS.conformsTo, standard))
@@ -133,7 +154,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             if item is not None and item.extra.get("media_type"):
                 media_type = URIRef(sdi.IANA_MEDIA_TYPE + item.extra["media_type"])
                 g.add((distribution, DCAT.mediaType, media_type))
-                g.add((media_type, RDF.type, DCTERMS.MediaType))
+                mapping.typed(g, media_type, DCTERMS.MediaType)
             if (distribution, DCAT.accessURL, None) not in g:
                 # DCAT-AP requires an access URL; without a visible file it is the dataset's page.
                 g.add((distribution, DCAT.accessURL, self.landing_page(data["name"])))

@@ -16,6 +16,7 @@ URI, as HTML or RDF (see ``views``).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -53,7 +54,11 @@ NS_DOCUMENT = "ns"
 
 def base_uri() -> str:
     """The configured base URI, always ending with ``/``."""
-    base = tk.config.get("ckanext.solok.sdi.base_uri")
+    return _with_slash(tk.config.get("ckanext.solok.sdi.base_uri"))
+
+
+@functools.lru_cache(maxsize=8)
+def _with_slash(base: str) -> str:
     return base if base.endswith("/") else base + "/"
 
 
@@ -68,7 +73,7 @@ def ns() -> Namespace:
 
 
 def term(name: str) -> URIRef:
-    return ns()[name]
+    return URIRef(f"{base_uri()}{NS_DOCUMENT}#{name}")
 
 
 def scheme_uri(name: str) -> URIRef:
@@ -393,6 +398,8 @@ _NS_COMMENT = {
 def concept_triples(g: Graph, scheme: str, code: str) -> URIRef:
     """Add a concept with its notation, labels and scheme to ``g``; return its URI."""
     uri = concept_uri(scheme, code)
+    if (uri, RDF.type, SKOS.Concept) in g:
+        return uri  # already described (a catalog page repeats concepts)
     item = vocabularies.vocabulary(scheme).get(code)
     g.add((uri, RDF.type, SKOS.Concept))
     g.add((uri, SKOS.inScheme, scheme_uri(scheme)))
