@@ -17,7 +17,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import DCAT, EuropeanDCATAP3Profile, RDFProfile
 from ckanext.dcat.profiles.base import CleanedURIRef
@@ -133,7 +133,6 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         if urusan is not None and urusan.extra.get("theme"):
             theme = URIRef(urusan.extra["theme"])
             g.add((ref, DCAT.theme, theme))
-            mapping.typed(g, theme, SKOS.Concept)
         if data.get("id_sds"):
             standard = BNode()
             g.add((ref, DCTERMS.conformsTo, standard))
@@ -158,6 +157,9 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             if (distribution, DCAT.accessURL, None) not in g:
                 # DCAT-AP requires an access URL; without a visible file it is the dataset's page.
                 g.add((distribution, DCAT.accessURL, self.landing_page(data["name"])))
+            for predicate in (DCAT.accessURL, DCAT.downloadURL):
+                for url in g.objects(distribution, predicate):
+                    mapping.typed(g, url, RDFS.Resource)
 
     def _walidata(self) -> URIRef:
         """The Walidata as ``dct:publisher``: a local authority (ADMS publisher type)."""
@@ -172,7 +174,6 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         g.add((agent, RDF.type, FOAF.Organization))
         g.add((agent, FOAF.name, Literal(tk.config.get("ckanext.solok.dcat.publisher_name"), lang="id")))
         g.add((agent, DCTERMS.type, sdi.ADMS_PUBLISHER_TYPE.LocalAuthority))
-        g.add((sdi.ADMS_PUBLISHER_TYPE.LocalAuthority, RDF.type, SKOS.Concept))
         email = tk.config.get("ckanext.solok.dcat.publisher_email")
         if email:
             g.add((agent, FOAF.mbox, URIRef("mailto:" + email)))
@@ -199,10 +200,17 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         city = sdi.concept_triples(g, "wilayah", "13.72")
         g.add((city, RDF.type, DCTERMS.Location))
         g.add((catalog_ref, DCTERMS.spatial, city))
-        for scheme in (sdi.scheme_uri("urusan"), URIRef(sdi.EU_AUTHORITY + "data-theme")):
+        urusan = vocabularies.vocabulary("urusan").label
+        for scheme, titles in (
+            (sdi.scheme_uri("urusan"), [Literal(urusan["id"], lang="id"), Literal(urusan["en"], lang="en")]),
+            (URIRef(sdi.EU_AUTHORITY + "data-theme"), [Literal("Data theme", lang="en")]),
+        ):
             g.add((catalog_ref, DCAT.themeTaxonomy, scheme))
             g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        g.add((sdi.scheme_uri("urusan"), SKOS.prefLabel, Literal("Kode Urusan Pemerintahan", lang="id")))
+            for title in titles:
+                g.add((scheme, DCTERMS.title, title))
+        for homepage in g.objects(catalog_ref, FOAF.homepage):
+            g.add((homepage, RDF.type, FOAF.Document))
 
     # -- parsing ------------------------------------------------------------------------
 

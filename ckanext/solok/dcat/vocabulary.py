@@ -431,6 +431,7 @@ def scheme_graph(name: str) -> Graph:
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
     for lang, text in vocab.label.items():
         g.add((scheme, SKOS.prefLabel, Literal(text, lang=lang)))
+        g.add((scheme, DCTERMS.title, Literal(text, lang=lang)))
     g.add((scheme, RDFS.seeAlso, URIRef(base_uri() + NS_DOCUMENT)))
     for item in vocab.terms:
         uri = concept_triples(g, name, item.code)
