@@ -207,6 +207,12 @@ class TestVocabulary:
         urusan = get(app, "/sdi/urusan")
         assert 'id="1.02"' in urusan and "Kesehatan" in urusan and "data-theme/HEAL" in urusan
         assert "Health" in get(app, "/en/sdi/urusan")
+        assert "Kosakata SDI" in page and "Kosakata SDI" not in english and "SDI vocabulary" in english
+
+    def test_errors_are_translated(self, app):
+        assert "Tidak ada dokumen kosakata SDI" in get(app, "/sdi/nope", status=404)
+        assert "There is no SDI vocabulary document" in get(app, "/en/sdi/nope", status=404)
+        assert "tidak dikenal" in get(app, "/catalog.pdf", status=404)
 
     def test_unknown_documents_and_formats_are_404(self, app):
         assert "nope" in get(app, "/sdi/nope", status=404)

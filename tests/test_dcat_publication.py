@@ -177,7 +177,7 @@ class TestCompatibilityOutput:
 
 class TestBadInput:
     def test_bad_parameters_are_4xx_not_500(self, portal, app):
-        assert "Unknown format" in get(app, "/catalog.pdf", status=404)
+        assert "Unknown format" in get(app, "/en/catalog.pdf", status=404)
         get(app, f"/dataset/{portal['public']['id']}.exe", status=404)
         get(app, "/dataset/does-not-exist.ttl", status=404)
         get(app, "/catalog.ttl?page=0", status=409)
