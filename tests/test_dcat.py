@@ -132,6 +132,10 @@ class TestMappingTable:
         assert "accrualPeriodicity" in flat and "satuan" in flat and "id_msind" in flat
         assert not {"title", "notes", "owner_org", "tags"} & set(flat)
 
+    def test_the_docs_show_the_table_of_the_code(self):
+        docs = (EXAMPLES.parent / "docs" / "dcat.md").read_text(encoding="utf-8")
+        assert mapping.markdown_table() in docs
+
     def test_rows_sharing_a_node_share_its_class(self):
         by_key: dict[str, set] = {}
         for row in mapping.DATASET_ROWS:

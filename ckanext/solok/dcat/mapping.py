@@ -290,7 +290,7 @@ class Licence(Codec):
         return None
 
     def describe(self):
-        return "EU `licence` concept (on every distribution)"
+        return "EU `licence` concept, else CKAN's licence URL"
 
 
 @dataclass(frozen=True)
@@ -536,3 +536,15 @@ def read(ctx: Context, rows: Iterable[Row], subject: Node, distributions=()) -> 
             if row.field in out:
                 break
     return out
+
+
+def markdown_table() -> str:
+    """The table as Markdown, for ``docs/dcat.md`` (a test keeps the two equal)."""
+    lines = ["| Entity | CKAN field | RDF path | Object |", "|---|---|---|---|"]
+    for entity, rows in (("Dataset", DATASET_ROWS), ("Distribution", RESOURCE_ROWS)):
+        for row in rows:
+            path = " / ".join(f"`{step}`" for step in row.path)
+            path += f" (`{row.node_class}` node)" if row.node_class else ""
+            where = " on each distribution" if row.scope == "distributions" else ""
+            lines.append(f"| {entity} | `{row.field}` | {path}{where} | {row.codec.describe()} |")
+    return "\n".join(lines) + "\n"
