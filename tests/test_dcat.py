@@ -306,3 +306,16 @@ class TestExample:
         assert g.value(dist, DCTERMS["format"]) == URIRef(EU + "file-type/CSV")
         assert g.value(dist, DCAT.mediaType) == URIRef("https://www.iana.org/assignments/media-types/text/csv")
         assert g.value(dist, DCTERMS.license) == URIRef(EU + "licence/CC_BY_4_0")
+
+
+def test_parsing_rdf_of_other_portals_takes_what_it_finds(opds, app):
+    """A plain DCAT-AP 3 record (no SDI terms) parses without error and without invented SDI values."""
+    dataset = create_example()
+    plain = get(app, f"/dataset/{dataset['id']}.ttl?profiles=euro_dcat_ap_3")
+    assert "data.solokkota.go.id/sdi" not in plain
+    parser = RDFParser(profiles=["solok_sdi"])
+    parser.parse(plain, _format="ttl")
+    [parsed] = list(parser.datasets())
+    assert parsed["title"] == dataset["title"]
+    for field in mapping.sdi_fields():
+        assert mapping.empty(parsed.get(field)), field

@@ -217,6 +217,10 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> dict[str, Any]:
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         distributions = list(self._distributions(dataset_ref))
+        # The table decides every field it maps: what ckanext-dcat guessed for one of them
+        # from other triples (e.g. a plain-literal dct:language as '["id"]') is dropped.
+        for row in mapping.DATASET_ROWS:
+            dataset_dict.pop(row.field, None)
         dataset_dict.update(mapping.read(self, mapping.DATASET_ROWS, dataset_ref, distributions))
         dataset_dict["extras"] = [e for e in dataset_dict.get("extras", []) if e["key"] not in _DERIVED_EXTRAS]
         for key in ("contact", "creator"):
