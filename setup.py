@@ -19,6 +19,7 @@ setup(
         "ckanext.solok",
         "ckanext.solok.search",
         "ckanext.solok.logic",
+        "ckanext.solok.dcat",
         "ckanext.solok.demo",
         "ckanext.solok.migration",
         "ckanext.solok.migration.solok_search",
@@ -33,6 +34,7 @@ setup(
     package_data={
         "ckanext.solok": ["config_declaration.yaml", "templates/**/*.html"],
         "ckanext.solok.search": ["config_declaration.yaml"],
+        "ckanext.solok.dcat": ["shapes/*.ttl"],
         "ckanext.solok.demo": ["*.json", "files/*.csv"],
         "ckanext.solok.migration.solok_search": ["alembic.ini", "README", "script.py.mako"],
         "ckanext.solok.schemas": ["*.yaml", "*.json", "vocabularies/*.yaml"],
@@ -50,12 +52,17 @@ setup(
             "ckan[dev]==2.12.0",
             "aiosmtpd==1.4.6",
             "ruff==0.8.4",
+            "pyshacl==0.40.1",
         ],
     },
     entry_points={
         "ckan.plugins": [
             "solok = ckanext.solok.plugin:SolokPlugin",
             "solok_search = ckanext.solok.plugin:SolokSearchPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "solok_sdi = ckanext.solok.dcat.profile:SolokSDIProfile",
+            "solok_sdi_compat = ckanext.solok.dcat.profile:SolokSDICompatProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -28,7 +28,9 @@ ckan config-tool "$INI" -s app:main \
   "solr_url=http://127.0.0.1:8983/solr/ckan-unused" \
   "ckan.redis.url=redis://$REDIS_HOST:$REDIS_PORT/0" \
   "ckan.storage_path=$ROOT/var/storage" \
-  "ckan.plugins=activity solok solok_search scheming_datasets scheming_organizations dcat" \
+  "ckan.plugins=activity solok solok_search scheming_datasets scheming_organizations dcat dcat_json_interface" \
+  "ckanext.dcat.rdf.profiles=solok_sdi" \
+  "ckanext.dcat.enable_content_negotiation=true" \
   "scheming.dataset_schemas=ckanext.solok.schemas:solok_dataset.yaml" \
   "scheming.organization_schemas=ckanext.solok.schemas:solok_organization.yaml" \
   "scheming.dataset_fallback=false" \

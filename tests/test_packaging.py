@@ -30,6 +30,9 @@ EXPECTED = [
     "ckanext/solok/migration/solok_search/versions/a1f3c0d2e5b7_create_solok_search_index.py",
     "ckanext/solok/demo/organizations.json",
     "ckanext/solok/demo/datasets.json",
+    "ckanext/solok/dcat/profile.py",
+    "ckanext/solok/dcat/shapes/solok_sdi.ttl",
+    "ckanext/solok/templates/solok/sdi_document.html",
 ]
 
 
@@ -55,6 +58,8 @@ def test_wheel_contains_code_and_data(wheel):
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "solok = ckanext.solok.plugin:SolokPlugin" in text
     assert "solok_search = ckanext.solok.plugin:SolokSearchPlugin" in text
+    assert "solok_sdi = ckanext.solok.dcat.profile:SolokSDIProfile" in text
+    assert "solok_sdi_compat = ckanext.solok.dcat.profile:SolokSDICompatProfile" in text
     # Tests stay out of the released package.
     assert not [n for n in names if n.startswith("tests/")]
 
@@ -84,6 +89,7 @@ def test_installed_wheel_finds_its_files(wheel, tmp_path):
         templates = files("ckanext.solok").joinpath("templates", "scheming", "package")
         assert templates.joinpath("resource_read.html").is_file()
         assert files("ckanext.solok").joinpath("config_declaration.yaml").is_file()
+        assert files("ckanext.solok.dcat").joinpath("shapes", "solok_sdi.ttl").is_file()
         from ckanext.solok import seed
         assert len(seed.load("datasets.json")) >= 25
         from ckanext.scheming.plugins import _load_schema

@@ -13,6 +13,8 @@ from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.solok import access, cli, facets, helpers, i18n_audit, search
+from ckanext.solok.dcat import compat as dcat_compat
+from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.logic import action, validators
 
 
@@ -69,7 +71,10 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return [cli.solok]
 
     def get_actions(self) -> dict[str, Any]:
-        return {"package_create": action.package_create, "package_update": action.package_update}
+        actions = {"package_create": action.package_create, "package_update": action.package_update}
+        if "dcat_json_interface" in tk.config.get("ckan.plugins", ""):
+            actions["dcat_datasets_list"] = dcat_compat.dcat_datasets_list
+        return actions
 
     def get_validators(self) -> dict[str, Any]:
         return validators.get_validators()
@@ -93,7 +98,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         access.after_dataset_show(context, pkg_dict)
 
     def get_blueprint(self) -> Any:
-        return access.blueprint()
+        return [access.blueprint(), dcat_views.blueprint()]
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         if isinstance(app, flask.Flask):

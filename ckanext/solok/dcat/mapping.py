@@ -1,0 +1,550 @@
+"""The one mapping table between the SDI dataset schema and RDF (DCAT-AP 3 + the SDI namespace).
+
+Every schema field has exactly one :class:`Row`. The profile serialises a
+dataset by walking the rows (:func:`write`) and parses it back by walking the
+same rows (:func:`read`), so a field cannot be written one way and read
+another. A row names its RDF path as CURIEs; all but the last step are
+intermediate nodes (blank nodes of ``node_class``, shared by rows with the same
+``node_key``). For example the two contact rows build::
+
+    <dataset> dcat:contactPoint [ a vcard:Kind ;
+        vcard:fn "Wulan Dari" ;                                # maintainer
+        vcard:hasEmail <mailto:wulan.dari@solokkota.go.id> ] .  # maintainer_email
+
+Triples that are *derived* from a field and never read back (the EU data
+theme next to the Urusan concept, ``dcat:mediaType`` next to the format,
+``dct:conformsTo`` next to the standard-data code, the access URL) are added
+by the profile and listed in ``docs/dcat.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
+
+from ckanext.dcat.profiles import ADMS, DCAT, VCARD
+from ckanext.solok import vocabularies
+from ckanext.solok.dcat import vocabulary as sdi
+
+Node = URIRef | BNode
+
+
+class Context(Protocol):
+    """What codecs need from the profile: the graph and a few portal facts."""
+
+    g: Graph
+
+    def landing_page(self, name: str) -> URIRef: ...
+
+    def organization_uri(self, name: str) -> URIRef: ...
+
+    def organization(self, id_or_name: str) -> dict[str, Any] | None: ...
+
+    def files_hidden(self) -> bool: ...
+
+
+def resolve(curie: str) -> URIRef:
+    """``"dct:title"`` → the URIRef; ``sdi:`` follows the configured base URI."""
+    return _resolve(curie, sdi.base_uri())
+
+
+@functools.lru_cache(maxsize=256)
+def _resolve(curie: str, base: str) -> URIRef:
+    prefix, _, local = curie.partition(":")
+    namespaces = {
+        "dct": DCTERMS,
+        "dcat": DCAT,
+        "adms": ADMS,
+        "skos": SKOS,
+        "vcard": VCARD,
+        "foaf": FOAF,
+        "stat": sdi.STAT,
+    }
+    if prefix == "sdi":
+        return sdi.term(local)
+    return namespaces[prefix][local]
+
+
+def empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def typed(g: Graph, uri: URIRef, klass: URIRef) -> None:
+    """``uri a klass``, added once per graph (a catalog page repeats the same concepts)."""
+    done: set = g.__dict__.setdefault("_solok_typed", set())
+    if (uri, klass) not in done:
+        done.add((uri, klass))
+        g.add((uri, RDF.type, klass))
+
+
+def _literals(g: Graph, node: Node, predicate: URIRef) -> list[Literal]:
+    return [o for o in g.objects(node, predicate) if isinstance(o, Literal)]
+
+
+# -- Codecs: one value <-> the objects of one predicate --------------------------------
+
+
+class Codec:
+    """Writes a field value as objects of ``predicate`` on ``node``; reads it back."""
+
+    def write(self, ctx: Context, node: Node, predicate: URIRef, value: Any) -> None:
+        raise NotImplementedError
+
+    def read(self, ctx: Context, node: Node, predicate: URIRef) -> Any:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The RDF object as written in the docs' mapping table."""
+        return ""
+
+
+@dataclass(frozen=True)
+class Text(Codec):
+    """A literal, tagged ``@id`` unless ``lang`` is None. Reads the ``@id`` one first."""
+
+    lang: str | None = "id"
+
+    def write(self, ctx, node, predicate, value):
+        ctx.g.add((node, predicate, Literal(str(value), lang=self.lang)))
+
+    def read(self, ctx, node, predicate):
+        found = _literals(ctx.g, node, predicate)
+        preferred = [o for o in found if o.language == self.lang]
+        return str((preferred or found)[0]) if found else None
+
+    def describe(self):
+        return f"literal `@{self.lang}`" if self.lang else "literal"
+
+
+@dataclass(frozen=True)
+class Typed(Codec):
+    """A literal of one datatype (a URIRef or an ``sdi:`` CURIE); only that datatype is read."""
+
+    datatype: URIRef | str
+
+    def _datatype(self) -> URIRef:
+        return self.datatype if isinstance(self.datatype, URIRef) else resolve(self.datatype)
+
+    def write(self, ctx, node, predicate, value):
+        ctx.g.add((node, predicate, Literal(str(value), datatype=self._datatype())))
+
+    def read(self, ctx, node, predicate):
+        datatype = self._datatype()
+        found = [o for o in _literals(ctx.g, node, predicate) if o.datatype == datatype]
+        return str(found[0]) if found else None
+
+    def describe(self):
+        dt = self.datatype.n3(_PREFIXES) if isinstance(self.datatype, URIRef) else self.datatype
+        return f"literal `^^{dt}`"
+
+
+_PREFIXES = Graph().namespace_manager
+_PREFIXES.bind("xsd", XSD)
+
+
+@dataclass(frozen=True)
+class DateTime(Codec):
+    """An ``xsd:dateTime`` (``xsd:date`` when the value is a date)."""
+
+    def write(self, ctx, node, predicate, value):
+        text = str(value)
+        datatype = XSD.date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else XSD.dateTime
+        ctx.g.add((node, predicate, Literal(text, datatype=datatype)))
+
+    def read(self, ctx, node, predicate):
+        found = _literals(ctx.g, node, predicate)
+        return str(found[0]) if found else None
+
+    def describe(self):
+        return "literal `^^xsd:dateTime`"
+
+
+@dataclass(frozen=True)
+class Concept(Codec):
+    """A concept of one of the project's SKOS schemes (with its labels and notation)."""
+
+    scheme: str
+    node_class: URIRef | None = None
+
+    def write(self, ctx, node, predicate, value):
+        uri = sdi.concept_triples(ctx.g, self.scheme, str(value))
+        ctx.g.add((node, predicate, uri))
+        if self.node_class is not None:
+            typed(ctx.g, uri, self.node_class)
+
+    def read(self, ctx, node, predicate):
+        for o in ctx.g.objects(node, predicate):
+            code = sdi.concept_code(self.scheme, o)
+            if code is not None:
+                return code
+        return None
+
+    def describe(self):
+        return f"concept of `sdi/{self.scheme}`"
+
+
+@dataclass(frozen=True)
+class Authority(Codec):
+    """A concept of an EU authority table, named by the ``uri`` of the vocabulary's values."""
+
+    vocabulary: str
+    node_class: URIRef
+
+    def _uris(self) -> dict[str, str]:
+        return {t.code: t.extra["uri"] for t in vocabularies.vocabulary(self.vocabulary).terms if t.extra.get("uri")}
+
+    def write(self, ctx, node, predicate, value):
+        uri = self._uris().get(str(value))
+        if uri is None:  # a value without an EU concept (e.g. the API format): the code
+            ctx.g.add((node, predicate, Literal(str(value))))
+            return
+        ctx.g.add((node, predicate, URIRef(uri)))
+        typed(ctx.g, URIRef(uri), self.node_class)
+
+    def read(self, ctx, node, predicate):
+        codes = {uri: code for code, uri in self._uris().items()}
+        known = set(vocabularies.vocabulary(self.vocabulary).codes)
+        for o in ctx.g.objects(node, predicate):
+            if str(o) in codes:
+                return codes[str(o)]
+            if isinstance(o, Literal) and str(o) in known:
+                return str(o)
+        return None
+
+    def describe(self):
+        kind = self._uris() and next(iter(self._uris().values())).rsplit("/", 2)[-2]
+        return f"EU `{kind}` concept"
+
+
+# ISO 639-1 codes of the schema's `language` and the EU language authority's concepts.
+EU_LANGUAGES = {"id": "IND", "en": "ENG"}
+
+
+@dataclass(frozen=True)
+class Language(Codec):
+    def write(self, ctx, node, predicate, value):
+        uri = sdi.EU_LANGUAGE[EU_LANGUAGES.get(str(value), str(value).upper())]
+        ctx.g.add((node, predicate, uri))
+        typed(ctx.g, uri, DCTERMS.LinguisticSystem)
+
+    def read(self, ctx, node, predicate):
+        codes = {str(sdi.EU_LANGUAGE[eu]): iso for iso, eu in EU_LANGUAGES.items()}
+        for o in ctx.g.objects(node, predicate):
+            if str(o) in codes:
+                return codes[str(o)]
+        return None
+
+    def describe(self):
+        return "EU `language` concept (`IND`)"
+
+
+# CKAN licence ids and the EU licence authority's concepts.
+EU_LICENCES = {
+    "cc-by": "CC_BY_4_0",
+    "cc-by-sa": "CC_BY_SA_4_0",
+    "cc-zero": "CC0",
+    "cc-nc": "CC_BY_NC_4_0",
+    "odc-by": "ODC_BY",
+    "odc-odbl": "ODC_BL",
+    "odc-pddl": "ODC_PDDL",
+}
+
+
+@dataclass(frozen=True)
+class Licence(Codec):
+    """The EU licence concept for the common licences; otherwise CKAN's licence URL or id."""
+
+    def write(self, ctx, node, predicate, value):
+        if value in EU_LICENCES:
+            obj: Literal | URIRef = sdi.EU_LICENCE[EU_LICENCES[value]]
+        else:
+            from ckan.model.license import LicenseRegister
+
+            licence = LicenseRegister().get(value)
+            obj = URIRef(licence.url) if licence is not None and licence.url else BNode()
+            if isinstance(obj, BNode):  # a licence without a URL ("other-closed" …): named by its id
+                ctx.g.add((obj, DCTERMS.identifier, Literal(str(value))))
+                if licence is not None:
+                    ctx.g.add((obj, DCTERMS.title, Literal(licence.title)))
+        ctx.g.add((node, predicate, obj))
+        typed(ctx.g, obj, DCTERMS.LicenseDocument)
+
+    def read(self, ctx, node, predicate):
+        ids = {str(sdi.EU_LICENCE[eu]): ckan_id for ckan_id, eu in EU_LICENCES.items()}
+        for o in ctx.g.objects(node, predicate):
+            if str(o) in ids:
+                return ids[str(o)]
+            if isinstance(o, BNode) and ctx.g.value(o, DCTERMS.identifier) is not None:
+                return str(ctx.g.value(o, DCTERMS.identifier))
+            from ckan.model.license import LicenseRegister
+
+            for licence_id, licence in LicenseRegister().items():
+                if str(o) in (licence.url, licence_id):
+                    return licence_id
+        return None
+
+    def describe(self):
+        return "EU `licence` concept, else CKAN's licence URL"
+
+
+@dataclass(frozen=True)
+class Keywords(Codec):
+    """CKAN tags as ``@id`` keywords."""
+
+    def write(self, ctx, node, predicate, value):
+        for tag in value:
+            ctx.g.add((node, predicate, Literal(tag["name"] if isinstance(tag, dict) else tag, lang="id")))
+
+    def read(self, ctx, node, predicate):
+        names = sorted(str(o) for o in _literals(ctx.g, node, predicate))
+        return [{"name": n} for n in names] or None
+
+    def describe(self):
+        return "literals `@id`"
+
+
+@dataclass(frozen=True)
+class Mailto(Codec):
+    def write(self, ctx, node, predicate, value):
+        ctx.g.add((node, predicate, URIRef("mailto:" + str(value))))
+
+    def read(self, ctx, node, predicate):
+        for o in ctx.g.objects(node, predicate):
+            return str(o).removeprefix("mailto:")
+        return None
+
+    def describe(self):
+        return "`mailto:` URI"
+
+
+_LAST_SEGMENT = {
+    "dataset": re.compile(r"/dataset/([^/?#]+)$"),
+    "organization": re.compile(r"/organization/([^/?#]+)$"),
+}
+
+
+@dataclass(frozen=True)
+class LandingPage(Codec):
+    """The dataset's page on the portal; its last segment is the dataset's name."""
+
+    def write(self, ctx, node, predicate, value):
+        page = ctx.landing_page(str(value))
+        ctx.g.add((node, predicate, page))
+        ctx.g.add((page, RDF.type, FOAF.Document))
+
+    def read(self, ctx, node, predicate):
+        for o in ctx.g.objects(node, predicate):
+            match = _LAST_SEGMENT["dataset"].search(str(o))
+            if match:
+                return match.group(1)
+        return None
+
+    def describe(self):
+        return "`<site>/dataset/<name>`"
+
+
+@dataclass(frozen=True)
+class Organisation(Codec):
+    """The producing OPD as a ``foaf:Agent``: name ``@id`` and its kode OPD as ``dct:identifier``.
+
+    Read back as the organisation's name, which ``package_create`` accepts as ``owner_org``.
+    """
+
+    def write(self, ctx, node, predicate, value):
+        org = ctx.organization(str(value))
+        if org is None:
+            return
+        uri = ctx.organization_uri(org["name"])
+        ctx.g.add((node, predicate, uri))
+        if (uri, FOAF.Agent) in ctx.g.__dict__.get("_solok_typed", ()):
+            return  # described by an earlier dataset of the page
+        typed(ctx.g, uri, FOAF.Agent)
+        ctx.g.add((uri, RDF.type, FOAF.Organization))
+        ctx.g.add((uri, FOAF.name, Literal(org.get("title") or org["name"], lang="id")))
+        if org.get("kode_opd"):
+            ctx.g.add((uri, DCTERMS.identifier, Literal(org["kode_opd"])))
+
+    def read(self, ctx, node, predicate):
+        for o in ctx.g.objects(node, predicate):
+            match = _LAST_SEGMENT["organization"].search(str(o))
+            if match:
+                return match.group(1)
+        return None
+
+    def describe(self):
+        return "`foaf:Agent` `<site>/organization/<name>` (`foaf:name @id`, `dct:identifier` kode OPD)"
+
+
+@dataclass(frozen=True)
+class FileURL(Codec):
+    """A resource's URL: ``dcat:accessURL`` and, for uploads, ``dcat:downloadURL``.
+
+    Nothing is written when the dataset's files are hidden (*terbatas*): the
+    profile then points ``dcat:accessURL`` at the dataset's page. Read back from
+    the download URL, or the access URL when it is not a dataset page.
+    """
+
+    def write(self, ctx, node, predicate, value):
+        if ctx.files_hidden():
+            return
+        ctx.g.add((node, DCAT.accessURL, URIRef(str(value))))
+        ctx.g.add((node, predicate, URIRef(str(value))))
+
+    def read(self, ctx, node, predicate):
+        for o in ctx.g.objects(node, predicate):
+            return str(o)
+        for o in ctx.g.objects(node, DCAT.accessURL):
+            if not _LAST_SEGMENT["dataset"].search(str(o)):
+                return str(o)
+        return None
+
+    def describe(self):
+        return "URI (also `dcat:accessURL`); none for *terbatas*"
+
+
+# -- The table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    field: str
+    path: tuple[str, ...]
+    codec: Codec
+    node_class: str | None = None
+    node_key: str | None = None
+    # "distributions": written on (and read from) every distribution of the dataset.
+    scope: str = "dataset"
+
+    @property
+    def curie(self) -> str:
+        return " / ".join(self.path)
+
+
+_TEMPORAL = {"node_class": "dct:PeriodOfTime", "node_key": "temporal"}
+_CONTACT = {"node_class": "vcard:Kind", "node_key": "contact"}
+
+DATASET_ROWS: tuple[Row, ...] = (
+    Row("name", ("dcat:landingPage",), LandingPage()),
+    Row("title", ("dct:title",), Text()),
+    Row("notes", ("dct:description",), Text()),
+    Row("tags", ("dcat:keyword",), Keywords()),
+    Row("owner_org", ("dct:creator",), Organisation()),
+    Row("kategori", ("dcat:theme",), Concept("urusan")),
+    Row("license_id", ("dct:license",), Licence(), scope="distributions"),
+    Row("konsep", ("sdi:konsep",), Text()),
+    Row("klasifikasi_penyajian", ("sdi:klasifikasiPenyajian",), Text()),
+    Row("ukuran", ("sdi:ukuran",), Concept("ukuran")),
+    Row("satuan", ("stat:statUnitMeasure", "skos:prefLabel"), Text(), "skos:Concept", "unit"),
+    Row("jenis", ("sdi:jenisData",), Concept("jenis_data")),
+    Row("jenis_statistik", ("sdi:jenisStatistik",), Concept("jenis_statistik")),
+    Row("accrualPeriodicity", ("dct:accrualPeriodicity",), Authority("frekuensi", DCTERMS.Frequency)),
+    Row("accessRights", ("dct:accessRights",), Authority("klasifikasi_akses", DCTERMS.RightsStatement)),
+    Row("tahun_data", ("sdi:tahunData",), Typed(XSD.gYear)),
+    Row("periode_awal", ("dct:temporal", "dcat:startDate"), Typed(XSD.date), **_TEMPORAL),
+    Row("periode_akhir", ("dct:temporal", "dcat:endDate"), Typed(XSD.date), **_TEMPORAL),
+    Row("tingkat_penyajian", ("sdi:tingkatPenyajian",), Concept("tingkat_penyajian")),
+    Row("cakupan_wilayah", ("dct:spatial",), Concept("wilayah", DCTERMS.Location)),
+    Row("prioritas_tahun", ("sdi:tahunDataPrioritas",), Typed(XSD.gYear)),
+    Row("id_dds", ("adms:identifier", "skos:notation"), Typed("sdi:KodeDaftarData"), "adms:Identifier", "id_dds"),
+    Row("id_sds", ("adms:identifier", "skos:notation"), Typed("sdi:KodeStandarData"), "adms:Identifier", "id_sds"),
+    Row("id_msind", ("sdi:kodeMSInd",), Text(None)),
+    Row("id_mskeg", ("sdi:kodeMSKeg",), Text(None)),
+    Row("maintainer", ("dcat:contactPoint", "vcard:fn"), Text(None), **_CONTACT),
+    Row("maintainer_email", ("dcat:contactPoint", "vcard:hasEmail"), Mailto(), **_CONTACT),
+    Row("language", ("dct:language",), Language()),
+    Row("publisher_type", ("sdi:tipeInstansi",), Text(None)),
+    Row("produsen_data_province_code", ("sdi:kodeProvinsiProdusen",), Text(None)),
+    Row("produsen_data_city_code", ("sdi:kodeKotaProdusen",), Text(None)),
+    Row("interpretasi", ("sdi:interpretasi",), Text()),
+    Row("metode_perhitungan", ("sdi:metodePerhitungan",), Text()),
+    Row("rumus", ("sdi:rumus",), Text()),
+)
+
+RESOURCE_ROWS: tuple[Row, ...] = (
+    Row("url", ("dcat:downloadURL",), FileURL()),
+    Row("name", ("dct:title",), Text()),
+    Row("description", ("dct:description",), Text()),
+    Row("format", ("dct:format",), Authority("format", DCTERMS.MediaTypeOrExtent)),
+    Row("periode_data", ("sdi:periodeData",), Text()),
+    Row("last_modified", ("dct:modified",), DateTime()),
+)
+
+# Fields of CKAN itself; the others are the SDI fields the national fork reads as flat keys.
+CKAN_FIELDS = frozenset({"name", "title", "notes", "tags", "owner_org", "license_id", "maintainer", "maintainer_email"})
+
+
+def sdi_fields() -> list[str]:
+    """The SDI fields of the table (the national harvester's flat keys), in table order."""
+    return [row.field for row in DATASET_ROWS if row.field not in CKAN_FIELDS]
+
+
+# -- Walking the table ---------------------------------------------------------------------
+
+
+def _node(ctx: Context, subject: Node, row: Row, nodes: dict[str, Node]) -> Node:
+    node = subject
+    for step in row.path[:-1]:
+        key = row.node_key or row.field
+        if key not in nodes:
+            nodes[key] = BNode()
+            ctx.g.add((node, resolve(step), nodes[key]))
+            if row.node_class:
+                ctx.g.add((nodes[key], RDF.type, resolve(row.node_class)))
+        node = nodes[key]
+    return node
+
+
+def write(ctx: Context, rows: Iterable[Row], data: dict[str, Any], subject: Node, distributions=()) -> None:
+    """Add the triples of every row with a value in ``data`` to ``ctx.g``."""
+    nodes: dict[str, Node] = {}
+    base = sdi.base_uri()
+    for row in rows:
+        value = data.get(row.field)
+        if empty(value):
+            continue
+        targets = distributions if row.scope == "distributions" else (subject,)
+        for target in targets:
+            node = _node(ctx, target, row, nodes if target == subject else {}) if len(row.path) > 1 else target
+            row.codec.write(ctx, node, _resolve(row.path[-1], base), value)
+
+
+def _candidates(ctx: Context, subject: Node, row: Row) -> list[Node]:
+    nodes = [subject]
+    for step in row.path[:-1]:
+        predicate = resolve(step)
+        nodes = [o for n in nodes for o in ctx.g.objects(n, predicate) if isinstance(o, URIRef | BNode)]
+    return nodes
+
+
+def read(ctx: Context, rows: Iterable[Row], subject: Node, distributions=()) -> dict[str, Any]:
+    """The fields of every row found on ``subject`` (the inverse of :func:`write`)."""
+    out: dict[str, Any] = {}
+    for row in rows:
+        targets = list(distributions) if row.scope == "distributions" else [subject]
+        for target in targets:
+            for node in _candidates(ctx, target, row):
+                value = row.codec.read(ctx, node, resolve(row.path[-1]))
+                if not empty(value):
+                    out[row.field] = value
+                    break
+            if row.field in out:
+                break
+    return out
+
+
+def markdown_table() -> str:
+    """The table as Markdown, for ``docs/dcat.md`` (a test keeps the two equal)."""
+    lines = ["| Entity | CKAN field | RDF path | Object |", "|---|---|---|---|"]
+    for entity, rows in (("Dataset", DATASET_ROWS), ("Distribution", RESOURCE_ROWS)):
+        for row in rows:
+            path = " / ".join(f"`{step}`" for step in row.path)
+            path += f" (`{row.node_class}` node)" if row.node_class else ""
+            where = " on each distribution" if row.scope == "distributions" else ""
+            lines.append(f"| {entity} | `{row.field}` | {path}{where} | {row.codec.describe()} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,267 @@
+"""RDF profiles of the Solok portal (``ckan.rdf.profiles`` entry points).
+
+``solok_sdi`` is DCAT-AP 3 (ckanext-dcat's ``euro_dcat_ap_3``, which it
+subclasses and calls) plus the SDI mapping of :mod:`.mapping`. Use it *instead
+of* ``euro_dcat_ap_3``, not next to it: ``ckanext.dcat.rdf.profiles = solok_sdi``.
+
+``solok_sdi_compat`` is the opt-in output for the national SDI harvester: the
+SDI fields as flat ``dct:<field>`` literals, as the national fork of
+ckanext-dcat reads them. It is never part of the default output; ask for it
+with ``?profiles=solok_sdi,solok_sdi_compat`` or add it to the configuration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+
+from ckanext.dcat.profiles import DCAT, EuropeanDCATAP3Profile, RDFProfile
+from ckanext.dcat.profiles.base import CleanedURIRef
+from ckanext.dcat.utils import catalog_uri, resource_uri
+from ckanext.solok import access, vocabularies
+from ckanext.solok.dcat import mapping
+from ckanext.solok.dcat import vocabulary as sdi
+
+# Keys of a package dict that the base profiles must not see: the table writes
+# them (``url`` and ``organization`` would otherwise become a landing page and a
+# publisher of ckanext-dcat's own making).
+_DATASET_KEYS = {row.field for row in mapping.DATASET_ROWS} | {"url", "organization", "tag_string"}
+_RESOURCE_KEYS = {row.field for row in mapping.RESOURCE_ROWS} | {"mimetype", "metadata_modified"}
+
+# What ckanext-dcat's parsers derive from triples the table owns: dropped after
+# parsing so that a harvested dict carries each value once, under its field.
+_DERIVED_EXTRAS = (
+    "frequency",
+    "access_rights",
+    "language",
+    "theme",
+    "temporal_start",
+    "temporal_end",
+    "spatial_uri",
+    "spatial_text",
+    "alternate_identifier",
+    "conforms_to",
+    "contact_name",
+    "contact_email",
+    "contact_uri",
+)
+_DERIVED_RESOURCE_KEYS = ("access_url", "download_url", "license")
+
+
+def _site_url() -> str:
+    return tk.config.get("ckan.site_url").rstrip("/")
+
+
+class SolokSDIProfile(EuropeanDCATAP3Profile):
+    """DCAT-AP 3 with the Satu Data Indonesia fields (see ``docs/dcat.md`` for the table)."""
+
+    _current: dict[str, Any] | None = None
+
+    # -- what the mapping codecs ask for (mapping.Context) -------------------------
+
+    def landing_page(self, name: str) -> URIRef:
+        return URIRef(f"{_site_url()}/dataset/{name}")
+
+    def organization_uri(self, name: str) -> URIRef:
+        return URIRef(f"{catalog_uri().rstrip('/')}/organization/{name}")
+
+    def organization(self, id_or_name: str) -> dict[str, Any] | None:
+        # One profile object serialises one dataset; a catalog page shares its
+        # graph, so OPDs are looked up once per page.
+        cache: dict[str, Any] = self.g.__dict__.setdefault("_solok_organizations", {})
+        if id_or_name not in cache:
+            group = model.Group.get(id_or_name)
+            cache[id_or_name] = (
+                {"name": group.name, "title": group.title, "kode_opd": group.extras.get("kode_opd")}
+                if group is not None
+                else None
+            )
+        return cache[id_or_name]
+
+    def files_hidden(self) -> bool:
+        return bool(self._current) and self._current.get("accessRights") == access.RESTRICTED
+
+    # -- serialising ------------------------------------------------------------------
+
+    def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        self._current = dataset_dict
+        self._bind_prefixes()
+        resources = dataset_dict.get("resources") or []
+        base_view = {k: v for k, v in dataset_dict.items() if k not in _DATASET_KEYS}
+        base_view["resources"] = [{k: v for k, v in r.items() if k not in _RESOURCE_KEYS} for r in resources]
+        super().graph_from_dataset(base_view, dataset_ref)
+
+        distributions = [CleanedURIRef(resource_uri(r)) for r in resources]
+        mapping.write(self, mapping.DATASET_ROWS, dataset_dict, dataset_ref, distributions)
+        for resource, distribution in zip(resources, distributions, strict=True):
+            mapping.write(self, mapping.RESOURCE_ROWS, resource, distribution)
+        self._derived(dataset_dict, dataset_ref, resources, distributions)
+
+    def _bind_prefixes(self) -> None:
+        """Prefixes for every namespace the output uses.
+
+        Besides shorter Turtle this matters for speed: rdflib's Turtle writer
+        caches the split of a URI only when its namespace has a prefix, and
+        recomputes it on every use otherwise.
+        """
+        if self.g.__dict__.get("_solok_bound"):
+            return
+        self.g.bind("sdi", sdi.ns())
+        self.g.bind("stat", sdi.STAT)
+        for scheme in sdi.SCHEMES:
+            self.g.bind(f"sdi-{scheme.replace('_', '-')}", URIRef(f"{sdi.scheme_uri(scheme)}#"))
+        for table in ("access-right", "data-theme", "file-type", "frequency", "language", "licence"):
+            self.g.bind(f"eu-{table}", URIRef(f"{sdi.EU_AUTHORITY}{table}/"))
+        self.g.bind("iana", URIRef(sdi.IANA_MEDIA_TYPE))
+        self.g.bind("adms-publishertype", sdi.ADMS_PUBLISHER_TYPE)
+        site = _site_url()
+        self.g.bind("dataset", URIRef(f"{site}/dataset/"))
+        self.g.bind("opd", URIRef(f"{catalog_uri().rstrip('/')}/organization/"))
+        self.g.__dict__["_solok_bound"] = True
+
+    def _derived(
+        self, data: dict[str, Any], ref: URIRef, resources: list[dict[str, Any]], distributions: list[URIRef]
+    ) -> None:
+        """Triples that follow from fields and are not read back (docs/dcat.md, "Derived")."""
+        g = self.g
+        g.add((ref, DCTERMS.publisher, self._walidata()))
+        urusan = vocabularies.vocabulary("urusan").get(data.get("kategori") or "")
+        if urusan is not None and urusan.extra.get("theme"):
+            theme = URIRef(urusan.extra["theme"])
+            g.add((ref, DCAT.theme, theme))
+        if data.get("id_sds"):
+            standard = BNode()
+            g.add((ref, DCTERMS.conformsTo, standard))
+            g.add((standard, RDF.type, DCTERMS.Standard))
+            g.add((standard, DCTERMS.identifier, Literal(data["id_sds"])))
+            g.add((standard, DCTERMS.title, Literal(f"Standar Data Statistik {data['id_sds']}", lang="id")))
+        if data.get("tahun_data") and not (data.get("periode_awal") or data.get("periode_akhir")):
+            # The year as the period covered; gYear values are never read back as periode_*.
+            period = BNode()
+            g.add((ref, DCTERMS.temporal, period))
+            g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+            year = Literal(str(data["tahun_data"]), datatype=XSD.gYear)
+            g.add((period, DCAT.startDate, year))
+            g.add((period, DCAT.endDate, year))
+        formats = vocabularies.vocabulary("format")
+        for resource, distribution in zip(resources, distributions, strict=True):
+            item = formats.get(resource.get("format") or "")
+            if item is not None and item.extra.get("media_type"):
+                media_type = URIRef(sdi.IANA_MEDIA_TYPE + item.extra["media_type"])
+                g.add((distribution, DCAT.mediaType, media_type))
+                mapping.typed(g, media_type, DCTERMS.MediaType)
+            if (distribution, DCAT.accessURL, None) not in g:
+                # DCAT-AP requires an access URL; without a visible file it is the dataset's page.
+                g.add((distribution, DCAT.accessURL, self.landing_page(data["name"])))
+            for predicate in (DCAT.accessURL, DCAT.downloadURL):
+                for url in g.objects(distribution, predicate):
+                    mapping.typed(g, url, RDFS.Resource)
+
+    def _walidata(self) -> URIRef:
+        """The Walidata as ``dct:publisher``: a local authority (ADMS publisher type)."""
+        g = self.g
+        uri = tk.config.get("ckanext.solok.dcat.publisher_uri") or (
+            f"{catalog_uri().rstrip('/')}/organization/{tk.config.get('ckanext.solok.walidata_organization')}"
+        )
+        agent = URIRef(uri)
+        if (agent, RDF.type, FOAF.Agent) in g:
+            return agent
+        g.add((agent, RDF.type, FOAF.Agent))
+        g.add((agent, RDF.type, FOAF.Organization))
+        g.add((agent, FOAF.name, Literal(tk.config.get("ckanext.solok.dcat.publisher_name"), lang="id")))
+        g.add((agent, DCTERMS.type, sdi.ADMS_PUBLISHER_TYPE.LocalAuthority))
+        email = tk.config.get("ckanext.solok.dcat.publisher_email")
+        if email:
+            g.add((agent, FOAF.mbox, URIRef("mailto:" + email)))
+        homepage = tk.config.get("ckanext.solok.dcat.publisher_url")
+        if homepage:
+            g.add((agent, FOAF.homepage, URIRef(homepage)))
+        return agent
+
+    def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
+        super().graph_from_catalog(catalog_dict, catalog_ref)
+        g = self.g
+        g.bind("sdi", sdi.ns())
+        for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.language):
+            g.remove((catalog_ref, predicate, None))
+        catalog_dict = catalog_dict or {}
+        title = catalog_dict.get("title") or tk.config.get("ckan.site_title")
+        description = catalog_dict.get("description") or tk.config.get("ckanext.solok.dcat.catalog_description")
+        g.add((catalog_ref, DCTERMS.title, Literal(title, lang="id")))
+        g.add((catalog_ref, DCTERMS.description, Literal(description, lang="id")))
+        language = sdi.EU_LANGUAGE[mapping.EU_LANGUAGES["id"]]
+        g.add((catalog_ref, DCTERMS.language, language))
+        g.add((language, RDF.type, DCTERMS.LinguisticSystem))
+        g.add((catalog_ref, DCTERMS.publisher, self._walidata()))
+        city = sdi.concept_triples(g, "wilayah", "13.72")
+        g.add((city, RDF.type, DCTERMS.Location))
+        g.add((catalog_ref, DCTERMS.spatial, city))
+        urusan = vocabularies.vocabulary("urusan").label
+        for scheme, titles in (
+            (sdi.scheme_uri("urusan"), [Literal(urusan["id"], lang="id"), Literal(urusan["en"], lang="en")]),
+            (URIRef(sdi.EU_AUTHORITY + "data-theme"), [Literal("Data theme", lang="en")]),
+        ):
+            g.add((catalog_ref, DCAT.themeTaxonomy, scheme))
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            for title in titles:
+                g.add((scheme, DCTERMS.title, title))
+        for homepage in g.objects(catalog_ref, FOAF.homepage):
+            g.add((homepage, RDF.type, FOAF.Document))
+
+    # -- parsing ------------------------------------------------------------------------
+
+    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> dict[str, Any]:
+        dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
+        distributions = list(self._distributions(dataset_ref))
+        # The table decides every field it maps: what ckanext-dcat guessed for one of them
+        # from other triples (e.g. a plain-literal dct:language as '["id"]') is dropped.
+        for row in mapping.DATASET_ROWS:
+            dataset_dict.pop(row.field, None)
+        dataset_dict.update(mapping.read(self, mapping.DATASET_ROWS, dataset_ref, distributions))
+        dataset_dict["extras"] = [e for e in dataset_dict.get("extras", []) if e["key"] not in _DERIVED_EXTRAS]
+        for key in ("contact", "creator"):
+            dataset_dict.pop(key, None)  # maintainer* and owner_org
+        for resource in dataset_dict.get("resources", []):
+            distribution = next((d for d in distributions if str(d) == resource.get("distribution_ref")), None)
+            if distribution is None:
+                continue
+            values = mapping.read(self, mapping.RESOURCE_ROWS, distribution)
+            # Without a file URL the access URL is the dataset's page, not the resource's URL.
+            resource["url"] = values.pop("url", "")
+            resource.update(values)
+            for key in _DERIVED_RESOURCE_KEYS:
+                resource.pop(key, None)
+            if str(resource.get("mimetype", "")).startswith(sdi.IANA_MEDIA_TYPE):
+                resource["mimetype"] = resource["mimetype"][len(sdi.IANA_MEDIA_TYPE) :]
+        return dataset_dict
+
+
+def _flat(field: str) -> URIRef:
+    # rdflib's DCTERMS namespace is closed: these invented terms are built by hand.
+    return URIRef(str(DCTERMS) + field)
+
+
+class SolokSDICompatProfile(RDFProfile):
+    """The national harvester's flat keys: ``dct:<field> "<value>"`` for every SDI field.
+
+    These ``dct:`` terms are not Dublin Core; they exist only because the
+    national fork of ckanext-dcat reads them. Output only when asked for.
+    """
+
+    def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        for field in mapping.sdi_fields():
+            value = dataset_dict.get(field)
+            if not mapping.empty(value):
+                self.g.add((dataset_ref, _flat(field), Literal(str(value))))
+
+    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> dict[str, Any]:
+        for field in mapping.sdi_fields():
+            if mapping.empty(dataset_dict.get(field)):
+                value = self._object_value(dataset_ref, _flat(field))
+                if value:
+                    dataset_dict[field] = value
+        return dataset_dict
