@@ -157,6 +157,10 @@ class TestWhatIsPublished:
         assert g.value(catalog, DCTERMS.language) == URIRef(EU + "language/IND")
         assert str(g.value(catalog, DCTERMS.spatial)).endswith("/sdi/wilayah#13.72")
         assert g.value(catalog, DCTERMS.publisher) == URIRef(f"{SITE}/organization/diskominfo")
+        contact = g.value(catalog, DCAT.contactPoint)
+        assert g.value(contact, URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")) == URIRef(
+            "mailto:diskominfo@solokkota.go.id"
+        )
         ok, report = conforms(g)
         assert ok, report
 

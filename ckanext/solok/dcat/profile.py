@@ -19,7 +19,7 @@ from ckan import model
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from ckanext.dcat.profiles import DCAT, EuropeanDCATAP3Profile, RDFProfile
+from ckanext.dcat.profiles import DCAT, VCARD, EuropeanDCATAP3Profile, RDFProfile
 from ckanext.dcat.profiles.base import CleanedURIRef
 from ckanext.dcat.utils import catalog_uri, resource_uri
 from ckanext.solok import access, vocabularies
@@ -197,6 +197,16 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         g.add((catalog_ref, DCTERMS.language, language))
         g.add((language, RDF.type, DCTERMS.LinguisticSystem))
         g.add((catalog_ref, DCTERMS.publisher, self._walidata()))
+        # The Walidata is the catalogue's contact point (DCAT 3 allows one on any dcat:Resource);
+        # each dataset's own contact point is its OPD officer.
+        contact = BNode()
+        g.add((catalog_ref, DCAT.contactPoint, contact))
+        g.add((contact, RDF.type, VCARD.Organization))
+        g.add((contact, RDF.type, VCARD.Kind))
+        g.add((contact, VCARD.fn, Literal(tk.config.get("ckanext.solok.dcat.publisher_name"), lang="id")))
+        email = tk.config.get("ckanext.solok.dcat.publisher_email")
+        if email:
+            g.add((contact, VCARD.hasEmail, URIRef("mailto:" + email)))
         city = sdi.concept_triples(g, "wilayah", "13.72")
         g.add((city, RDF.type, DCTERMS.Location))
         g.add((catalog_ref, DCTERMS.spatial, city))
