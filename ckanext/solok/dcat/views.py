@@ -46,10 +46,8 @@ def _text(graph: Graph, subject: Any, predicate: URIRef, lang: str) -> str:
 
 
 def _short(graph: Graph, uri: Any) -> str:
-    try:
-        return graph.namespace_manager.normalizeUri(uri)
-    except Exception:
-        return str(uri)
+    """``skos:definition`` for a URI of a bound namespace, else the URI."""
+    return graph.namespace_manager.normalizeUri(uri)
 
 
 def _terms(graph: Graph, lang: str) -> list[dict[str, Any]]:
