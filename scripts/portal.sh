@@ -30,7 +30,7 @@ ckan config-tool "$INI" -s app:main \
   "ckan.storage_path=$ROOT/var/storage" \
   "ckan.plugins=activity solok solok_search scheming_datasets scheming_organizations dcat dcat_json_interface" \
   "ckanext.dcat.rdf.profiles=solok_sdi" \
-  "ckanext.dcat.enable_content_negotiation=true" \
+  "ckanext.dcat.enable_content_negotiation=false" \
   "scheming.dataset_schemas=ckanext.solok.schemas:solok_dataset.yaml" \
   "scheming.organization_schemas=ckanext.solok.schemas:solok_organization.yaml" \
   "scheming.dataset_fallback=false" \

@@ -127,6 +127,23 @@ class TestWhatIsPublished:
         [restricted] = [r for r in records if r["title"] == "Data Terbatas Umum"]
         assert [d["accessURL"] for d in restricted["distribution"]] == [""]
 
+    def test_content_negotiation_leaves_the_html_pages_alone(self, portal, app):
+        name = portal["public"]["name"]
+        browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        page = app.get(f"/dataset/{name}", headers={"Accept": browser})
+        assert page.headers["Content-Type"].startswith("text/html")
+        for accept, parse_as in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+            response = app.get(f"/dataset/{name}", headers={"Accept": accept})
+            assert response.headers["Content-Type"].startswith(accept) and "Accept" in response.headers["Vary"]
+            g = Graph().parse(data=response.get_data(as_text=True), format=parse_as)
+            assert (URIRef(f"{SITE}/dataset/{portal['public']['id']}"), None, None) in g
+        assert app.get("/", headers={"Accept": browser}).headers["Content-Type"].startswith("text/html")
+        # The multi-page SDI form is still scheming's (ckanext-dcat's own negotiation would replace it).
+        assert (
+            app.get("/dataset/new", headers={"Authorization": factories.SysadminWithToken()["token"]}).status_code
+            == 200
+        )
+
     def test_open_dataset_lists_its_file(self, portal, app):
         g = Graph().parse(data=get(app, f"/dataset/{portal['public']['id']}.ttl"), format="turtle")
         dist = g.value(URIRef(f"{SITE}/dataset/{portal['public']['id']}"), DCAT.distribution)
@@ -140,6 +157,10 @@ class TestWhatIsPublished:
         assert g.value(catalog, DCTERMS.language) == URIRef(EU + "language/IND")
         assert str(g.value(catalog, DCTERMS.spatial)).endswith("/sdi/wilayah#13.72")
         assert g.value(catalog, DCTERMS.publisher) == URIRef(f"{SITE}/organization/diskominfo")
+        contact = g.value(catalog, DCAT.contactPoint)
+        assert g.value(contact, URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")) == URIRef(
+            "mailto:diskominfo@solokkota.go.id"
+        )
         ok, report = conforms(g)
         assert ok, report
 

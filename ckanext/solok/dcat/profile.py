@@ -19,7 +19,7 @@ from ckan import model
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from ckanext.dcat.profiles import DCAT, EuropeanDCATAP3Profile, RDFProfile
+from ckanext.dcat.profiles import DCAT, VCARD, EuropeanDCATAP3Profile, RDFProfile
 from ckanext.dcat.profiles.base import CleanedURIRef
 from ckanext.dcat.utils import catalog_uri, resource_uri
 from ckanext.solok import access, vocabularies
@@ -52,6 +52,15 @@ _DERIVED_EXTRAS = (
 _DERIVED_RESOURCE_KEYS = ("access_url", "download_url", "license")
 
 
+def _organizations() -> dict[str, dict[str, Any]]:
+    """Every organisation by id and by name: name, title and kode OPD (one query)."""
+    out: dict[str, dict[str, Any]] = {}
+    query = model.Session.query(model.Group.id, model.Group.name, model.Group.title, model.Group.extras)
+    for id_, name, title, extras in query.filter(model.Group.is_organization.is_(True)):
+        out[id_] = out[name] = {"name": name, "title": title, "kode_opd": (extras or {}).get("kode_opd")}
+    return out
+
+
 def _site_url() -> str:
     return tk.config.get("ckan.site_url").rstrip("/")
 
@@ -70,17 +79,12 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         return URIRef(f"{catalog_uri().rstrip('/')}/organization/{name}")
 
     def organization(self, id_or_name: str) -> dict[str, Any] | None:
-        # One profile object serialises one dataset; a catalog page shares its
-        # graph, so OPDs are looked up once per page.
-        cache: dict[str, Any] = self.g.__dict__.setdefault("_solok_organizations", {})
-        if id_or_name not in cache:
-            group = model.Group.get(id_or_name)
-            cache[id_or_name] = (
-                {"name": group.name, "title": group.title, "kode_opd": group.extras.get("kode_opd")}
-                if group is not None
-                else None
-            )
-        return cache[id_or_name]
+        # One profile object serialises one dataset, but a catalog page shares
+        # its graph: the OPDs (a city has a few dozen) are read once per graph.
+        cache = self.g.__dict__.get("_solok_organizations")
+        if cache is None:
+            cache = self.g.__dict__["_solok_organizations"] = _organizations()
+        return cache.get(id_or_name)
 
     def files_hidden(self) -> bool:
         return bool(self._current) and self._current.get("accessRights") == access.RESTRICTED
@@ -138,7 +142,6 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             g.add((ref, DCTERMS.conformsTo, standard))
             g.add((standard, RDF.type, DCTERMS.Standard))
             g.add((standard, DCTERMS.identifier, Literal(data["id_sds"])))
-            g.add((standard, DCTERMS.title, Literal(f"Standar Data Statistik {data['id_sds']}", lang="id")))
         if data.get("tahun_data") and not (data.get("periode_awal") or data.get("periode_akhir")):
             # The year as the period covered; gYear values are never read back as periode_*.
             period = BNode()
@@ -197,6 +200,16 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         g.add((catalog_ref, DCTERMS.language, language))
         g.add((language, RDF.type, DCTERMS.LinguisticSystem))
         g.add((catalog_ref, DCTERMS.publisher, self._walidata()))
+        # The Walidata is the catalogue's contact point (DCAT 3 allows one on any dcat:Resource);
+        # each dataset's own contact point is its OPD officer.
+        contact = BNode()
+        g.add((catalog_ref, DCAT.contactPoint, contact))
+        g.add((contact, RDF.type, VCARD.Organization))
+        g.add((contact, RDF.type, VCARD.Kind))
+        g.add((contact, VCARD.fn, Literal(tk.config.get("ckanext.solok.dcat.publisher_name"), lang="id")))
+        email = tk.config.get("ckanext.solok.dcat.publisher_email")
+        if email:
+            g.add((contact, VCARD.hasEmail, URIRef("mailto:" + email)))
         city = sdi.concept_triples(g, "wilayah", "13.72")
         g.add((city, RDF.type, DCTERMS.Location))
         g.add((catalog_ref, DCTERMS.spatial, city))

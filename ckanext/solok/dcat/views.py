@@ -15,6 +15,7 @@ from flask import Blueprint, make_response
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
+from ckanext.dcat import utils as dcat_utils
 from ckanext.dcat.utils import CONTENT_TYPES, parse_accept_header, url_to_rdflib_format
 from ckanext.solok import vocabularies
 from ckanext.solok.dcat import vocabulary as sdi
@@ -45,10 +46,8 @@ def _text(graph: Graph, subject: Any, predicate: URIRef, lang: str) -> str:
 
 
 def _short(graph: Graph, uri: Any) -> str:
-    try:
-        return graph.namespace_manager.normalizeUri(uri)
-    except Exception:
-        return str(uri)
+    """``skos:definition`` for a URI of a bound namespace, else the URI."""
+    return graph.namespace_manager.normalizeUri(uri)
 
 
 def _terms(graph: Graph, lang: str) -> list[dict[str, Any]]:
@@ -121,9 +120,30 @@ def _guard_rdf_format() -> None:
         )
 
 
+def _negotiate() -> Any:
+    """Content negotiation on ``/`` and ``/dataset/<name>``: RDF when the Accept header asks for it.
+
+    ckanext-dcat's own option (``ckanext.dcat.enable_content_negotiation``)
+    replaces CKAN's ``/dataset/new`` with core's form and so breaks
+    ckanext-scheming's multi-page form; this hook leaves every route in place.
+    """
+    if tk.request.method != "GET" or tk.request.endpoint not in ("home.index", "dataset.read"):
+        return None
+    fmt = parse_accept_header(tk.request.headers.get("Accept", ""))
+    if not fmt:
+        return None
+    if tk.request.endpoint == "home.index":
+        response = dcat_utils.read_catalog_page(fmt)
+    else:
+        response = dcat_utils.read_dataset_page((tk.request.view_args or {}).get("id"), fmt)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 def blueprint() -> Blueprint:
     bp = Blueprint("solok_sdi", __name__)
     bp.before_app_request(_guard_rdf_format)
+    bp.before_app_request(_negotiate)
     path = sdi.base_path()
     bp.add_url_rule(f"{path}<name>", view_func=document, endpoint="document")
     bp.add_url_rule(f"{path}<name>.<fmt>", view_func=document, endpoint="document_format")
