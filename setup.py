@@ -23,6 +23,9 @@ setup(
         "ckanext.solok.migration",
         "ckanext.solok.migration.solok_search",
         "ckanext.solok.migration.solok_search.versions",
+        "ckanext.solok.migration.solok",
+        "ckanext.solok.migration.solok.versions",
+        "ckanext.solok.workflow",
         "ckanext.solok.schemas",
         "ckanext.solok.i18n",
     ],
@@ -35,6 +38,7 @@ setup(
         "ckanext.solok.search": ["config_declaration.yaml"],
         "ckanext.solok.demo": ["*.json", "files/*.csv"],
         "ckanext.solok.migration.solok_search": ["alembic.ini", "README", "script.py.mako"],
+        "ckanext.solok.migration.solok": ["alembic.ini", "README", "script.py.mako"],
         "ckanext.solok.schemas": ["*.yaml", "*.json", "vocabularies/*.yaml"],
         "ckanext.solok.i18n": ["*.pot", "*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],
     },
@@ -49,6 +53,7 @@ setup(
         "dev": [
             "ckan[dev]==2.12.0",
             "ruff==0.8.4",
+            "aiosmtpd==1.4.6",
         ],
     },
     entry_points={

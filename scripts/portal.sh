@@ -43,6 +43,7 @@ ckan config-tool "$INI" -s app:main \
 say "Migrating the database"
 ckan -c "$INI" db init >/dev/null
 ckan -c "$INI" db upgrade -p solok_search >/dev/null
+ckan -c "$INI" db upgrade -p solok >/dev/null
 
 say "Loading the Kota Solok demo data"
 ckan -c "$INI" solok seed 2> >(grep -v "^$\|WARNI" >&2)

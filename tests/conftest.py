@@ -34,15 +34,22 @@ def _solok_plugins(with_plugins: Any) -> None:
 def clean_db(
     reset_db: Callable[[], None], migrate_db_for: Callable[[str], None], reset_index: Callable[[], None]
 ) -> None:
-    """CKAN's ``clean_db`` plus the activity and solok_search migrations.
+    """CKAN's ``clean_db`` plus the activity, solok_search and solok migrations.
 
-    The index table is not in CKAN's model, so ``reset_db`` keeps its rows:
-    empty it too, as a clean Solr core would be.
+    The index and workflow audit tables are not in CKAN's model, so
+    ``reset_db`` keeps their rows: empty them too, as a clean Solr core would be.
     """
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("solok_search")
+    migrate_db_for("solok")
     reset_index()
+    from ckan import model
+
+    from ckanext.solok.workflow.model import event_table
+
+    model.Session.execute(event_table.delete())
+    model.Session.commit()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.solok import access, cli, facets, helpers, search
 from ckanext.solok.logic import action, validators
+from ckanext.solok.workflow import plugin as workflow
 
 
 def _declare(declaration: Declaration, package: str) -> None:
@@ -50,6 +51,8 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IBlueprint)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IPermissionLabels)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -67,13 +70,14 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return [cli.solok]
 
     def get_actions(self) -> dict[str, Any]:
-        return {"package_create": action.package_create, "package_update": action.package_update}
+        actions = {"package_create": action.package_create, "package_update": action.package_update}
+        return actions | workflow.get_actions()
 
     def get_validators(self) -> dict[str, Any]:
         return validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return helpers.get_helpers()
+        return helpers.get_helpers() | workflow.get_helpers()
 
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
         return facets.dataset_facets(facets_dict)
@@ -91,4 +95,19 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         access.after_dataset_show(context, pkg_dict)
 
     def get_blueprint(self) -> Any:
-        return access.blueprint()
+        return [access.blueprint(), workflow.blueprint()]
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        workflow.after_create(context, pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        workflow.after_update(context, pkg_dict)
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return workflow.get_auth_functions()
+
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        return workflow.dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        return workflow.user_labels(user_obj)
