@@ -64,3 +64,30 @@ def make_dataset(clean_db: None) -> Callable[..., dict[str, Any]]:
         return factories.Dataset(**data)
 
     return make
+
+
+#: Every role of the workflow (``roles`` fixture): the OPD ``dinkes`` has an editor (the Produsen Data), an
+#: admin and a member; ``dinsos`` another editor; ``diskominfo`` (the Walidata organisation) an editor.
+ROLES = ("anonymous", "producer", "other_producer", "opd_admin", "opd_member", "walidata", "sysadmin")
+
+
+@pytest.fixture
+def roles(clean_db):
+    users = {name: factories.UserWithToken() for name in ROLES if name not in ("anonymous", "sysadmin")}
+    users["sysadmin"] = factories.SysadminWithToken()
+    opd = factories.Organization(
+        name="dinkes",
+        title="Dinas Kesehatan",
+        users=[
+            {"name": users["producer"]["name"], "capacity": "editor"},
+            {"name": users["opd_admin"]["name"], "capacity": "admin"},
+            {"name": users["opd_member"]["name"], "capacity": "member"},
+        ],
+    )
+    other = factories.Organization(
+        name="dinsos", users=[{"name": users["other_producer"]["name"], "capacity": "editor"}]
+    )
+    walidata = factories.Organization(
+        name="diskominfo", users=[{"name": users["walidata"]["name"], "capacity": "editor"}]
+    )
+    return {"users": users, "opd": opd, "other": other, "walidata_org": walidata}

@@ -158,7 +158,9 @@ def solok_workflow_status(value: Any) -> Any:
 
     if value not in STATUSES:
         raise tk.Invalid(
-            tk._("{value!r} is not a valid value; expected one of: {codes}").format(value=value, codes=", ".join(STATUSES))
+            tk._("{value!r} is not a valid value; expected one of: {codes}").format(
+                value=value, codes=", ".join(STATUSES)
+            )
         )
     return value
 

@@ -101,8 +101,10 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
     if pkg is None:
         return
     old, new, note = stash["old"], stash["new"], stash["note"]
-    if old == s.PUBLISHED and new == s.PUBLISHED and not (
-        _trusted(context) or s.can_publish(context.get("user"), pkg.owner_org)
+    if (
+        old == s.PUBLISHED
+        and new == s.PUBLISHED
+        and not (_trusted(context) or s.can_publish(context.get("user"), pkg.owner_org))
     ):
         # A producer changed a published dataset: hidden again until the Walidata publishes it.
         new = s.SUBMITTED
@@ -255,7 +257,13 @@ def _statuses(data_dict: DataDict, default: tuple[str, ...]) -> tuple[str, ...]:
         return default
     if value not in s.STATUSES:
         raise tk.ValidationError(
-            {"status": [tk._("Unknown status {value!r}; expected one of: {codes}").format(value=value, codes=", ".join(s.STATUSES))]}
+            {
+                "status": [
+                    tk._("Unknown status {value!r}; expected one of: {codes}").format(
+                        value=value, codes=", ".join(s.STATUSES)
+                    )
+                ]
+            }
         )
     return (value,)
 

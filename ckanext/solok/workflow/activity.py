@@ -104,7 +104,9 @@ def activity_diff(original: Action, context: Context, data_dict: DataDict) -> An
         raise tk.NotAuthorized(tk._("This activity belongs to a dataset you may not see."))
     if package and not access.may_see_files(package, context.get("user") or None):
         # The diff is text: it cannot be cleaned, so it is refused.
-        raise tk.NotAuthorized(tk._("The changes of a restricted (terbatas) dataset are shown only to those who may see its files."))
+        raise tk.NotAuthorized(
+            tk._("The changes of a restricted (terbatas) dataset are shown only to those who may see its files.")
+        )
     for item in result.get("activities", []):
         _clean(context, item)
     return result

@@ -56,7 +56,9 @@ def solok_workflow_return(context: Context, data_dict: DataDict) -> AuthResult:
 def solok_workflow_history(context: Context, data_dict: DataDict) -> AuthResult:
     pkg = _pkg(context, data_dict)
     user = context.get("user")
-    if pkg is not None and (s.is_walidata(user) or s.can_publish(user, pkg.owner_org) or s.is_member(user, pkg.owner_org)):
+    if pkg is not None and (
+        s.is_walidata(user) or s.can_publish(user, pkg.owner_org) or s.is_member(user, pkg.owner_org)
+    ):
         return {"success": True}
     return _refuse(tk._("The review history is shown only to the producing OPD and the Walidata."))
 
@@ -102,7 +104,9 @@ def bulk_update_private(next_auth: Any, context: Context, data_dict: DataDict) -
 @tk.chained_auth_function
 def bulk_update_delete(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
     ids = data_dict.get("datasets", [])
-    published = [p for p in model.Session.query(model.Package).filter(model.Package.id.in_(ids)) if s.status_of(p) == s.PUBLISHED]
+    published = [
+        p for p in model.Session.query(model.Package).filter(model.Package.id.in_(ids)) if s.status_of(p) == s.PUBLISHED
+    ]
     if published and not s.can_publish(context.get("user"), data_dict.get("org_id")):
         return _refuse(tk._("A published dataset can be withdrawn only by the Walidata."))
     return next_auth(context, data_dict)
@@ -124,4 +128,3 @@ def get_auth_functions() -> dict[str, Any]:
             bulk_update_delete,
         )
     }
-

@@ -56,15 +56,15 @@ def _message(kind: str, pkg: model.Package, note: str, actor: str | None) -> tup
     opd = org[0].title if org else ""
     if kind == "submit":
         subject = tk._("[Walidata] Dataset submitted for review: {title}").format(title=pkg.title)
-        body = tk._("{actor} ({opd}) submitted the dataset \"{title}\" for review.").format(
+        body = tk._('{actor} ({opd}) submitted the dataset "{title}" for review.').format(
             actor=actor or "", opd=opd, title=pkg.title
         )
     elif kind == "publish":
         subject = tk._("Dataset published: {title}").format(title=pkg.title)
-        body = tk._("The Walidata published the dataset \"{title}\".").format(title=pkg.title)
+        body = tk._('The Walidata published the dataset "{title}".').format(title=pkg.title)
     else:
         subject = tk._("Dataset returned for correction: {title}").format(title=pkg.title)
-        body = tk._("The Walidata returned the dataset \"{title}\" for correction.").format(title=pkg.title)
+        body = tk._('The Walidata returned the dataset "{title}" for correction.').format(title=pkg.title)
     if note:
         body += "\n\n" + tk._("Note:") + "\n" + note
     body += "\n\n" + url

@@ -111,12 +111,23 @@ def changes(published: dict[str, Any] | None, current: dict[str, Any]) -> list[d
     label = tk._("File")
     for rid in list(old) + [r for r in new if r not in old]:
         a, b = old.get(rid), new.get(rid)
-        describe = lambda r: " · ".join(filter(None, (r.get("name"), r.get("format"), r.get("url")))) if r else ""  # noqa: E731
-        if a is None or b is None or any(
-            _text(a.get(k)) != _text(b.get(k)) for k in ("name", "format", "url", "description", "last_modified")
+        if (
+            a is None
+            or b is None
+            or any(
+                _text(a.get(k)) != _text(b.get(k)) for k in ("name", "format", "url", "description", "last_modified")
+            )
         ):
-            rows.append({"label": f"{label}: {(b or a or {}).get('name', '')}", "before": describe(a), "after": describe(b)})
+            rows.append(
+                {"label": f"{label}: {(b or a or {}).get('name', '')}", "before": _describe(a), "after": _describe(b)}
+            )
     return rows
+
+
+def _describe(resource: dict[str, Any] | None) -> str:
+    if not resource:
+        return ""
+    return " · ".join(filter(None, (resource.get("name"), resource.get("format"), resource.get("url"))))
 
 
 def review(id: str) -> Any:

@@ -1,0 +1,305 @@
+"""The workflow in the Indonesian web interface, its e-mails and the activity streams: nothing unpublished leaks."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import socket
+
+import pytest
+from ckan.tests import helpers
+from werkzeug.datastructures import FileStorage
+
+from tests.test_workflow import act, create_as, headers, in_status
+
+TITLE = "Data Uji Alur Kerja"
+
+
+def page(app, roles, who: str, url: str, status: int = 200) -> str:
+    res = app.get(url, headers=headers(roles, who))
+    assert res.status_code == status, (url, who, res.status_code)
+    return res.get_data(as_text=True)
+
+
+def post(app, roles, who: str, url: str, data: dict | None = None):
+    return app.post(url, data=data or {}, headers=headers(roles, who), follow_redirects=False)
+
+
+def status_of(name: str = "ds-uji") -> str:
+    return helpers.call_action("package_show", id=name)["solok_status"]
+
+
+def assert_hidden_from_the_public(app, name: str = "ds-uji", title: str = TITLE) -> None:
+    assert app.get(f"/dataset/{name}").status_code == 404
+    assert app.get(f"/dataset/{name}/pemeriksaan").status_code == 404
+    for url in ("/dataset/", "/dataset/?q=alur", "/organization/dinkes", "/feeds/dataset.atom", "/catalog.ttl", "/"):
+        assert title not in app.get(url).get_data(as_text=True), url
+    found = app.get("/api/3/action/package_search", query_string={"q": "alur", "include_private": "true"})
+    assert found.json["result"]["count"] == 0
+    org = app.get("/api/3/action/organization_show", query_string={"id": "dinkes"}).json["result"]
+    assert org["package_count"] == 0
+    assert app.get(f"/dataset/{name}.ttl").status_code == 404
+
+
+def test_the_whole_journey_in_the_indonesian_interface(app, roles):
+    create_as(roles, "producer", title=TITLE, satuan="orang")
+    assert_hidden_from_the_public(app)
+
+    # The producer sees the status, and submits from the review page.
+    body = page(app, roles, "producer", "/dataset/ds-uji")
+    assert "Status Pemeriksaan" in body and "Draf" in body and "Belum terlihat oleh publik" in body
+    body = page(app, roles, "producer", "/dataset/ds-uji/pemeriksaan")
+    assert "Ajukan ke Walidata" in body and "Terbitkan" not in body
+    res = post(app, roles, "producer", "/dataset/ds-uji/pemeriksaan/ajukan", {"note": "Mohon diperiksa."})
+    assert res.status_code == 302 and status_of() == "diajukan"
+    assert_hidden_from_the_public(app)
+
+    # The Walidata finds it in the queue, with the completeness indicator.
+    body = page(app, roles, "walidata", "/walidata/pemeriksaan")
+    assert TITLE in body and "Antrean Pemeriksaan" in body and "Dinas Kesehatan" in body
+    assert "solok-review-queue" in body and "%" in body
+    body = page(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan")
+    assert "Terbitkan" in body and "Kembalikan" in body and "Kelengkapan SDI" in body
+    assert "Dataset ini belum pernah diterbitkan" in body
+
+    # Returning needs a note: without one nothing changes and the reason is shown.
+    res = post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/kembalikan", {"note": " "})
+    assert res.status_code == 302 and status_of() == "diajukan"
+    body = page(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan")
+    assert "Catatan wajib diisi" in body
+    res = post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/kembalikan", {"note": "Satuan harus jiwa."})
+    assert res.status_code == 302 and status_of() == "dikembalikan"
+    assert_hidden_from_the_public(app)
+
+    # The producer sees the note prominently, on the dataset page and in their list.
+    body = page(app, roles, "producer", "/dataset/ds-uji")
+    assert "Dikembalikan oleh Walidata dengan catatan" in body and "Satuan harus jiwa." in body
+    body = page(app, roles, "producer", "/dataset-saya")
+    assert TITLE in body and "Dikembalikan" in body and "Satuan harus jiwa." in body
+    body = page(app, roles, "producer", "/dataset-saya?status=terbit")
+    assert TITLE not in body
+
+    # Fixes, resubmits; the Walidata publishes.
+    helpers.call_action(
+        "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
+    )
+    assert post(app, roles, "producer", "/dataset/ds-uji/pemeriksaan/ajukan").status_code == 302
+    assert status_of() == "diajukan"
+    assert post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/terbitkan").status_code == 302
+    assert status_of() == "terbit"
+    assert TITLE in page(app, roles, "anonymous", "/dataset/ds-uji")
+    assert TITLE in page(app, roles, "anonymous", "/dataset/")
+    assert TITLE in page(app, roles, "anonymous", "/catalog.ttl")
+
+    # The audit trail is on the review page for the OPD; the public does not see it.
+    body = page(app, roles, "producer", "/dataset/ds-uji/pemeriksaan")
+    assert "Riwayat Pemeriksaan" in body and "Satuan harus jiwa." in body and "Mohon diperiksa." in body
+    page(app, roles, "anonymous", "/dataset/ds-uji/pemeriksaan", status=404)
+    assert "Status Pemeriksaan" not in page(app, roles, "anonymous", "/dataset/ds-uji")
+
+
+def test_side_by_side_changes_since_publication(app, roles):
+    in_status(roles, "terbit")
+    helpers.call_action(
+        "package_patch",
+        context={"user": roles["users"]["producer"]["name"]},
+        id="ds-uji",
+        satuan="jiwa",
+        title="Judul Baru",
+    )
+    assert status_of() == "diajukan"
+    body = page(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan")
+    assert "Perubahan sejak terakhir diterbitkan" in body
+    assert '<td class="solok-before">orang</td><td class="solok-after">jiwa</td>' in body
+    assert '<td class="solok-before">Data Uji</td><td class="solok-after">Judul Baru</td>' in body
+
+
+@pytest.mark.parametrize("who", ["anonymous", "producer", "opd_admin", "other_producer"])
+def test_review_buttons_and_queue_are_the_walidatas(app, roles, who):
+    in_status(roles, "diajukan")
+    page(app, roles, who, "/walidata/pemeriksaan", status=403)
+    assert post(app, roles, who, "/dataset/ds-uji/pemeriksaan/terbitkan").status_code in (403,)
+    assert post(app, roles, who, "/dataset/ds-uji/pemeriksaan/kembalikan", {"note": "x"}).status_code == 403
+    assert status_of() == "diajukan"
+
+
+def test_unknown_transition_and_dataset_are_404(app, roles):
+    in_status(roles, "diajukan")
+    assert post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/hapus").status_code == 404
+    assert post(app, roles, "walidata", "/dataset/tidak-ada/pemeriksaan/terbitkan").status_code == 404
+
+
+def test_queue_filters_in_the_page_and_english(app, roles):
+    in_status(roles, "diajukan")
+    body = page(app, roles, "walidata", "/walidata/pemeriksaan?owner_org=dinsos")
+    assert "Data Uji" not in body and "Tidak ada dataset yang menunggu pemeriksaan" in body
+    assert "Data Uji" in page(app, roles, "walidata", "/walidata/pemeriksaan?owner_org=dinkes")
+    page(app, roles, "walidata", "/walidata/pemeriksaan?min_age_days=abc", status=400)
+    body = page(app, roles, "walidata", "/en/walidata/pemeriksaan")
+    assert "Review queue of the Walidata" in body and "Antrean" not in body
+
+
+def test_header_links(app, roles):
+    assert "Antrean Pemeriksaan" in page(app, roles, "walidata", "/dataset/")
+    body = page(app, roles, "producer", "/dataset/")
+    assert "Dataset Saya" in body and "Antrean Pemeriksaan" not in body
+
+
+# -- e-mail ---------------------------------------------------------------------
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(ckan_config, monkeypatch):
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{port}")
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "portal@solokkota.go.id")
+    monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_notifications", True)
+    yield sink
+    controller.stop()
+
+
+def test_emails_to_the_walidata_and_the_producer(roles, smtp):
+    create_as(roles, "producer", title=TITLE)
+    act(roles, "producer", "submit", "ds-uji")
+    assert [m["To"] for m in smtp.messages] == [roles["users"]["walidata"]["email"]]
+    assert TITLE in smtp.messages[0]["Subject"] and "/dataset/ds-uji/pemeriksaan" in smtp.messages[0].get_content()
+
+    act(roles, "walidata", "return", "ds-uji", note="Satuan harus jiwa.")
+    returned = smtp.messages[1]
+    assert returned["To"] == roles["users"]["producer"]["email"]
+    assert "dikembalikan" in returned["Subject"].lower() and "Satuan harus jiwa." in returned.get_content()
+
+    act(roles, "producer", "submit", "ds-uji")
+    act(roles, "walidata", "publish", "ds-uji")
+    published = smtp.messages[-1]
+    assert published["To"] == roles["users"]["producer"]["email"] and "diterbitkan" in published["Subject"].lower()
+    assert len(smtp.messages) == 4
+
+
+def test_a_published_dataset_changed_by_the_producer_is_announced(roles, smtp):
+    in_status(roles, "terbit")
+    smtp.messages.clear()
+    helpers.call_action(
+        "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
+    )
+    assert [m["To"] for m in smtp.messages] == [roles["users"]["walidata"]["email"]]
+
+
+def test_no_email_when_switched_off(roles, smtp, monkeypatch, ckan_config):
+    monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_notifications", False)
+    in_status(roles, "terbit")
+    assert smtp.messages == []
+
+
+def test_a_mail_server_that_fails_does_not_undo_the_transition(roles, monkeypatch, ckan_config):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here
+    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{port}")
+    monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_notifications", True)
+    create_as(roles, "producer")
+    act(roles, "producer", "submit", "ds-uji")
+    assert status_of() == "diajukan"
+
+
+# -- activity streams -------------------------------------------------------------
+
+
+def activity_titles(app, roles, who: str, action: str, **params) -> list[str]:
+    res = app.get(f"/api/3/action/{action}", query_string=params, headers=headers(roles, who))
+    if res.status_code != 200:
+        return []
+    return [str(a.get("data", {}).get("package", {}).get("title")) for a in res.json["result"]]
+
+
+def test_activities_of_unpublished_datasets_are_not_public(app, roles):
+    producer = roles["users"]["producer"]["name"]
+    create_as(roles, "producer", title=TITLE)
+    act(roles, "producer", "submit", "ds-uji")
+
+    def seen_by(who: str) -> dict[str, bool]:
+        return {
+            "package": bool(activity_titles(app, roles, who, "package_activity_list", id="ds-uji")),
+            "organization": TITLE in activity_titles(app, roles, who, "organization_activity_list", id="dinkes"),
+            "user": TITLE in activity_titles(app, roles, who, "user_activity_list", id=producer),
+            "recent": TITLE in activity_titles(app, roles, who, "recently_changed_packages_activity_list"),
+        }
+
+    assert not any(seen_by("anonymous").values())
+    assert not any(seen_by("other_producer").values())
+    assert all(seen_by("producer").values())
+    assert seen_by("walidata")["package"]
+    assert app.get("/dataset/activity/ds-uji").status_code in (403, 404)
+    assert TITLE not in app.get("/organization/activity/dinkes").get_data(as_text=True)
+    assert TITLE not in app.get(f"/user/activity/{producer}").get_data(as_text=True)
+
+    act(roles, "walidata", "publish", "ds-uji")
+    assert all(seen_by("anonymous").values())
+
+    # Back to review: even the activities recorded while it was public disappear.
+    helpers.call_action("package_patch", context={"user": producer}, id="ds-uji", satuan="jiwa")
+    assert not any(seen_by("anonymous").values())
+    assert TITLE not in app.get("/organization/activity/dinkes").get_data(as_text=True)
+
+
+def test_dashboard_of_a_follower_hides_the_dataset_once_unpublished(app, roles):
+    in_status(roles, "terbit")
+    follower = roles["users"]["other_producer"]["name"]
+    helpers.call_action("follow_dataset", context={"user": follower}, id="ds-uji")
+    assert activity_titles(app, roles, "other_producer", "dashboard_activity_list")
+    helpers.call_action(
+        "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
+    )
+    assert activity_titles(app, roles, "other_producer", "dashboard_activity_list") == []
+
+
+CSV = b"kelurahan,jumlah\nLaing,120\n"
+
+
+def test_activity_pages_do_not_leak_terbatas_file_urls(app, roles):
+    ctx = {"user": roles["users"]["sysadmin"]["name"]}
+    create_as(roles, "sysadmin", accessRights="terbatas", title=TITLE)
+    helpers.call_action(
+        "resource_create",
+        context=ctx,
+        package_id="ds-uji",
+        name="Tabel",
+        format="CSV",
+        url="tabel-rahasia.csv",
+        upload=FileStorage(io.BytesIO(CSV), "tabel-rahasia.csv", content_type="text/csv"),
+    )
+    helpers.call_action("package_patch", context=ctx, id="ds-uji", satuan="jiwa")
+    activities = helpers.call_action("package_activity_list", context=ctx, id="ds-uji")
+    newest, previous = activities[0]["id"], activities[1]["id"]
+
+    for who, allowed in (("anonymous", False), ("other_producer", False), ("opd_member", True), ("walidata", True)):
+        h = headers(roles, who)
+        shown = app.get("/api/3/action/activity_show", query_string={"id": newest}, headers=h)
+        if shown.status_code == 200:
+            url = shown.json["result"]["data"]["package"]["resources"][0]["url"]
+            assert bool(url) is allowed, who
+        data = app.get("/api/3/action/activity_data_show", query_string={"id": newest}, headers=h)
+        if data.status_code == 200:
+            assert bool(data.json["result"]["package"]["resources"][0]["url"]) is allowed, who
+        for url in (f"/dataset/ds-uji/history/{previous}", f"/dataset/changes/{newest}", "/dataset/activity/ds-uji"):
+            body = app.get(url, headers=h).get_data(as_text=True)
+            assert ("tabel-rahasia.csv" in body) is (allowed and "history" in url) or allowed, (who, url)
+        diff = app.get("/api/3/action/activity_diff", query_string={"id": newest, "object_type": "package"}, headers=h)
+        assert (diff.status_code == 200) is allowed, who
