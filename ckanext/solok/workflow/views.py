@@ -23,7 +23,8 @@ def _context() -> Context:
 
 
 def _error_text(error: tk.ValidationError) -> str:
-    return "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in (error.error_summary or {}).items())
+    summary = error.error_summary or {}
+    return "; ".join(f"{k}: {v if isinstance(v, str) else ' '.join(map(str, v))}" for k, v in summary.items())
 
 
 def mine() -> Any:
@@ -130,7 +131,7 @@ def _describe(resource: dict[str, Any] | None) -> str:
     return " · ".join(filter(None, (resource.get("name"), resource.get("format"), resource.get("url"))))
 
 
-def review(id: str) -> Any:
+def review(id: str, error: str = "") -> Any:
     context = _context()
     try:
         pkg = tk.get_action("package_show")(context, {"id": id})
@@ -148,7 +149,7 @@ def review(id: str) -> Any:
             "completeness": solok_helpers.solok_completeness(schema, pkg),
             "changes": changes(published, pkg) if s.status_of(pkg) != s.PUBLISHED else [],
             "has_published": published is not None,
-            "error": request.args.get("error", ""),
+            "error": error,
         },
     )
 
@@ -164,8 +165,8 @@ def transition(id: str, action: str) -> Any:
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except tk.ValidationError as e:
-        tk.h.flash_error(_error_text(e))
-        return tk.redirect_to("solok_workflow.review", id=id)
+        # Shown again with the reason; nothing changed.
+        return review(id, error=_error_text(e)), 400
     messages = {
         "submit": tk._("The dataset was submitted to the Walidata for review."),
         "publish": tk._("The dataset is published."),
