@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import email.utils
 import io
 import socket
 
@@ -11,7 +12,7 @@ import pytest
 from ckan.tests import helpers
 from werkzeug.datastructures import FileStorage
 
-from tests.test_workflow import act, create_as, headers, in_status
+from tests.test_workflow import act, api, create_as, headers, in_status
 
 TITLE = "Data Uji Alur Kerja"
 
@@ -148,6 +149,10 @@ def test_header_links(app, roles):
 # -- e-mail ---------------------------------------------------------------------
 
 
+def to(message) -> str:
+    return email.utils.parseaddr(message["To"])[1]
+
+
 class Sink:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
@@ -174,21 +179,26 @@ def smtp(ckan_config, monkeypatch):
     controller.stop()
 
 
-def test_emails_to_the_walidata_and_the_producer(roles, smtp):
+def test_emails_to_the_walidata_and_the_producer(app, roles, smtp):
+    # Through the API, as the portal does it: e-mails are written in the portal's language (id).
     create_as(roles, "producer", title=TITLE)
-    act(roles, "producer", "submit", "ds-uji")
-    assert [m["To"] for m in smtp.messages] == [roles["users"]["walidata"]["email"]]
-    assert TITLE in smtp.messages[0]["Subject"] and "/dataset/ds-uji/pemeriksaan" in smtp.messages[0].get_content()
+    assert api(app, roles, "producer", "solok_workflow_submit", id="ds-uji").status_code == 200
+    assert [to(m) for m in smtp.messages] == [roles["users"]["walidata"]["email"]]
+    submitted = smtp.messages[0]
+    assert "Dataset diajukan untuk diperiksa" in submitted["Subject"] and TITLE in submitted["Subject"]
+    assert "/dataset/ds-uji/pemeriksaan" in submitted.get_content()
 
-    act(roles, "walidata", "return", "ds-uji", note="Satuan harus jiwa.")
+    assert (
+        api(app, roles, "walidata", "solok_workflow_return", id="ds-uji", note="Satuan harus jiwa.").status_code == 200
+    )
     returned = smtp.messages[1]
-    assert returned["To"] == roles["users"]["producer"]["email"]
+    assert to(returned) == roles["users"]["producer"]["email"]
     assert "dikembalikan" in returned["Subject"].lower() and "Satuan harus jiwa." in returned.get_content()
 
-    act(roles, "producer", "submit", "ds-uji")
-    act(roles, "walidata", "publish", "ds-uji")
+    api(app, roles, "producer", "solok_workflow_submit", id="ds-uji")
+    api(app, roles, "walidata", "solok_workflow_publish", id="ds-uji")
     published = smtp.messages[-1]
-    assert published["To"] == roles["users"]["producer"]["email"] and "diterbitkan" in published["Subject"].lower()
+    assert to(published) == roles["users"]["producer"]["email"] and "diterbitkan" in published["Subject"].lower()
     assert len(smtp.messages) == 4
 
 
@@ -198,7 +208,7 @@ def test_a_published_dataset_changed_by_the_producer_is_announced(roles, smtp):
     helpers.call_action(
         "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
     )
-    assert [m["To"] for m in smtp.messages] == [roles["users"]["walidata"]["email"]]
+    assert [to(m) for m in smtp.messages] == [roles["users"]["walidata"]["email"]]
 
 
 def test_no_email_when_switched_off(roles, smtp, monkeypatch, ckan_config):
@@ -225,7 +235,7 @@ def activity_titles(app, roles, who: str, action: str, **params) -> list[str]:
     res = app.get(f"/api/3/action/{action}", query_string=params, headers=headers(roles, who))
     if res.status_code != 200:
         return []
-    return [str(a.get("data", {}).get("package", {}).get("title")) for a in res.json["result"]]
+    return [a["data"]["package"]["title"] for a in res.json["result"] if a["activity_type"].endswith("package")]
 
 
 def test_activities_of_unpublished_datasets_are_not_public(app, roles):
@@ -243,14 +253,16 @@ def test_activities_of_unpublished_datasets_are_not_public(app, roles):
 
     assert not any(seen_by("anonymous").values())
     assert not any(seen_by("other_producer").values())
-    assert all(seen_by("producer").values())
+    # CKAN's organisation stream shows public datasets only, even to members.
+    assert seen_by("producer") == {"package": True, "organization": False, "user": True, "recent": True}
     assert seen_by("walidata")["package"]
     assert app.get("/dataset/activity/ds-uji").status_code in (403, 404)
     assert TITLE not in app.get("/organization/activity/dinkes").get_data(as_text=True)
     assert TITLE not in app.get(f"/user/activity/{producer}").get_data(as_text=True)
 
     act(roles, "walidata", "publish", "ds-uji")
-    assert all(seen_by("anonymous").values())
+    # The publication is public; the producer's own earlier activities stay private.
+    assert seen_by("anonymous") == {"package": True, "organization": True, "user": False, "recent": True}
 
     # Back to review: even the activities recorded while it was public disappear.
     helpers.call_action("package_patch", context={"user": producer}, id="ds-uji", satuan="jiwa")
@@ -272,7 +284,10 @@ def test_dashboard_of_a_follower_hides_the_dataset_once_unpublished(app, roles):
 CSV = b"kelurahan,jumlah\nLaing,120\n"
 
 
-def test_activity_pages_do_not_leak_terbatas_file_urls(app, roles):
+@pytest.mark.parametrize("detail", ["false", "true"])
+def test_activity_pages_do_not_leak_terbatas_file_urls(app, roles, ckan_config, monkeypatch, detail):
+    # With public_activity_stream_detail on, everyone reads the dataset dicts the activities carry.
+    monkeypatch.setitem(ckan_config, "ckan.auth.public_activity_stream_detail", detail == "true")
     ctx = {"user": roles["users"]["sysadmin"]["name"]}
     create_as(roles, "sysadmin", accessRights="terbatas", title=TITLE)
     helpers.call_action(
@@ -287,18 +302,23 @@ def test_activity_pages_do_not_leak_terbatas_file_urls(app, roles):
     helpers.call_action("package_patch", context=ctx, id="ds-uji", satuan="jiwa")
     activities = helpers.call_action("package_activity_list", context=ctx, id="ds-uji")
     newest, previous = activities[0]["id"], activities[1]["id"]
+    pages = (f"/dataset/ds-uji/history/{previous}", f"/dataset/changes/{newest}")
 
-    for who, allowed in (("anonymous", False), ("other_producer", False), ("opd_member", True), ("walidata", True)):
+    for who in ("anonymous", "other_producer"):
         h = headers(roles, who)
-        shown = app.get("/api/3/action/activity_show", query_string={"id": newest}, headers=h)
-        if shown.status_code == 200:
-            url = shown.json["result"]["data"]["package"]["resources"][0]["url"]
-            assert bool(url) is allowed, who
-        data = app.get("/api/3/action/activity_data_show", query_string={"id": newest}, headers=h)
-        if data.status_code == 200:
-            assert bool(data.json["result"]["package"]["resources"][0]["url"]) is allowed, who
-        for url in (f"/dataset/ds-uji/history/{previous}", f"/dataset/changes/{newest}", "/dataset/activity/ds-uji"):
-            body = app.get(url, headers=h).get_data(as_text=True)
-            assert ("tabel-rahasia.csv" in body) is (allowed and "history" in url) or allowed, (who, url)
+        for action in ("activity_show", "activity_data_show"):
+            res = app.get(f"/api/3/action/{action}", query_string={"id": newest}, headers=h)
+            assert res.status_code in (200, 403), (who, action)
+            assert "tabel-rahasia" not in res.get_data(as_text=True), (who, action)
+            if detail == "true":
+                assert res.status_code == 200, (who, action)
         diff = app.get("/api/3/action/activity_diff", query_string={"id": newest, "object_type": "package"}, headers=h)
-        assert (diff.status_code == 200) is allowed, who
+        assert diff.status_code == 403 and "tabel-rahasia" not in diff.get_data(as_text=True)
+        for url in pages:
+            assert "tabel-rahasia" not in app.get(url, headers=h).get_data(as_text=True), (who, url)
+
+    # Those who may see the files still do.
+    h = headers(roles, "producer")
+    shown = app.get("/api/3/action/activity_show", query_string={"id": newest}, headers=h).json["result"]
+    assert shown["data"]["package"]["resources"][0]["url"].endswith("tabel-rahasia.csv")
+    assert "tabel-rahasia.csv" in app.get(pages[0], headers=h).get_data(as_text=True)

@@ -73,6 +73,9 @@ def _chain_list(name: str) -> Action:
 @tk.side_effect_free
 @tk.chained_action
 def activity_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    # CKAN's auth function reads include_data unconditionally (a KeyError, so a 500, without it);
+    # the action always returns the data, so the data's rule applies.
+    data_dict.setdefault("include_data", True)
     activity = original(context, data_dict)
     if _is_package_activity(activity) and not _may_read(context, activity["object_id"], {}):
         raise tk.NotAuthorized(tk._("This activity belongs to a dataset you may not see."))

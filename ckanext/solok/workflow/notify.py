@@ -9,16 +9,30 @@ logged and never undoes the transition.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import mailer
+from flask import has_app_context
+from flask_babel import force_locale
 
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
 
 log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _site_language() -> Iterator[None]:
+    """E-mails are written in the portal's language, whatever the request's."""
+    if not has_app_context():
+        yield
+        return
+    with force_locale(tk.config.get("ckan.locale_default")):
+        yield
 
 
 def _walidata() -> list[model.User]:
@@ -79,11 +93,12 @@ def transition(kind: str, package_id: str, note: str, actor: str | None) -> None
     if pkg is None:
         return
     recipients = _walidata() if kind == "submit" else _producers(pkg)
-    subject, body = _message(kind, pkg, note, actor)
+    with _site_language():
+        subject, body = _message(kind, pkg, note, actor)
     for user in recipients:
         if not user.email:
             continue
         try:
             mailer.mail_recipient(user.display_name, user.email, subject, body)
-        except mailer.MailerException:
+        except Exception:
             log.exception("Could not e-mail %s about dataset %s", user.name, pkg.name)
