@@ -49,6 +49,14 @@ def solok_workflow_may(action: str, package_id: str) -> bool:
     return True
 
 
+def solok_workflow_history(package_id: str) -> list[dict[str, Any]]:
+    """The audit trail, for those allowed to read it (empty otherwise)."""
+    try:
+        return tk.get_action("solok_workflow_history")({"user": tk.current_user.name}, {"id": package_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return []
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         f.__name__: f
@@ -59,5 +67,6 @@ def get_helpers() -> dict[str, Any]:
             solok_workflow_return_note,
             solok_workflow_is_walidata,
             solok_workflow_may,
+            solok_workflow_history,
         )
     }
