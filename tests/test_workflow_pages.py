@@ -12,6 +12,7 @@ import pytest
 from ckan.tests import helpers
 from werkzeug.datastructures import FileStorage
 
+from tests.conftest import SDI_DEFAULTS
 from tests.test_workflow import act, api, create_as, headers, in_status
 
 TITLE = "Data Uji Alur Kerja"
@@ -322,3 +323,60 @@ def test_activity_pages_do_not_leak_terbatas_file_urls(app, roles, ckan_config, 
     shown = app.get("/api/3/action/activity_show", query_string={"id": newest}, headers=h).json["result"]
     assert shown["data"]["package"]["resources"][0]["url"].endswith("tabel-rahasia.csv")
     assert "tabel-rahasia.csv" in app.get(pages[0], headers=h).get_data(as_text=True)
+
+
+EDIT_PAGE = {
+    "anonymous": 403,
+    "producer": 200,
+    "other_producer": 403,
+    "opd_admin": 200,
+    "opd_member": 403,
+    "walidata": 403,
+}
+
+
+@pytest.mark.parametrize("who", list(EDIT_PAGE))
+def test_edit_and_delete_pages_by_role(app, roles, who):
+    in_status(roles, "terbit", "ds-terbit")
+    in_status(roles, "draft", "ds-draf")
+    for name in ("ds-terbit", "ds-draf"):
+        res = app.get(f"/dataset/edit/{name}", headers=headers(roles, who))
+        # CKAN hides datasets one may not read (404) and refuses edits to those one may read (403).
+        assert res.status_code in ((EDIT_PAGE[who],) if EDIT_PAGE[who] == 200 else (403, 404)), (who, name)
+    # Deleting through the page: producers may delete a draft, never a published dataset.
+    res = app.post("/dataset/delete/ds-terbit", headers=headers(roles, who), follow_redirects=False)
+    assert res.status_code in (403, 404), who
+    assert helpers.call_action("package_show", id="ds-terbit")["state"] == "active"
+    res = app.post("/dataset/delete/ds-draf", headers=headers(roles, who), follow_redirects=False)
+    deleted = helpers.call_action("package_show", id="ds-draf")["state"] == "deleted"
+    assert deleted is (EDIT_PAGE[who] == 200), who
+
+
+def test_producers_form_explains_that_the_walidata_publishes(app, roles):
+    in_status(roles, "draft")
+    body = page(app, roles, "producer", "/dataset/edit/ds-uji")
+    assert "Dataset menjadi publik hanya setelah diterbitkan oleh Walidata" in body
+    assert 'name="private"' not in body
+    body = page(app, roles, "sysadmin", "/dataset/edit/ds-uji")
+    assert 'name="private"' in body
+
+
+def test_review_history_beside_the_activity_stream(app, roles):
+    in_status(roles, "dikembalikan")
+    body = page(app, roles, "producer", "/dataset/activity/ds-uji")
+    assert "Riwayat Pemeriksaan" in body and "Lengkapi satuan." in body and "/dataset/ds-uji/pemeriksaan" in body
+    act(roles, "producer", "submit", "ds-uji")
+    act(roles, "walidata", "publish", "ds-uji")
+    body = page(app, roles, "anonymous", "/dataset/activity/ds-uji")
+    assert "Riwayat Pemeriksaan" not in body and "Lengkapi satuan." not in body
+    assert "Riwayat Pemeriksaan" in page(app, roles, "walidata", "/dataset/ds-uji")
+
+
+def test_producer_form_creates_an_unpublished_draft(app, roles):
+    token = roles["users"]["producer"]["token"]
+    form = dict(SDI_DEFAULTS, name="form-baru", title="Form Baru", owner_org=roles["opd"]["id"], private="False")
+    form.update(save="continue", _ckan_phase="dataset_new_1", pkg_name="")
+    app.post("/dataset/new", data=form, headers={"Authorization": token}, follow_redirects=False)
+    dataset = helpers.call_action("package_show", id="form-baru")
+    assert (dataset["solok_status"], dataset["private"]) == ("draft", True)
+    assert app.get("/dataset/form-baru").status_code == 404
