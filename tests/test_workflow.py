@@ -403,3 +403,17 @@ class TestBulk:
         shown = helpers.call_action("package_show", id="ds-uji")
         assert (shown["solok_status"], shown["private"]) == ("terbit", False)
         assert helpers.call_action("solok_workflow_history", id="ds-uji")[-1]["to_status"] == "terbit"
+
+    def test_bulk_changes_of_published_datasets_are_the_walidatas(self, roles, app):
+        in_status(roles, "terbit")
+        dataset_id = model.Package.get("ds-uji").id
+        for action in ("bulk_update_private", "bulk_update_delete"):
+            res = api(app, roles, "producer", action, datasets=[dataset_id], org_id=roles["opd"]["id"])
+            assert res.status_code == 403, action
+        shown = helpers.call_action("package_show", id="ds-uji")
+        assert (shown["state"], shown["private"], shown["solok_status"]) == ("active", False, "terbit")
+        res = api(app, roles, "sysadmin", "bulk_update_private", datasets=[dataset_id], org_id=roles["opd"]["id"])
+        assert res.status_code == 200
+        shown = helpers.call_action("package_show", id="ds-uji")
+        assert (shown["private"], shown["solok_status"]) == (True, "draft")
+        assert "ds-uji" not in public_names(app)

@@ -380,3 +380,14 @@ def test_producer_form_creates_an_unpublished_draft(app, roles):
     dataset = helpers.call_action("package_show", id="form-baru")
     assert (dataset["solok_status"], dataset["private"]) == ("draft", True)
     assert app.get("/dataset/form-baru").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other_producer", "opd_member", "walidata"])
+def test_only_the_opd_submits_through_the_page(app, roles, who):
+    in_status(roles, "draft")
+    res = post(app, roles, who, "/dataset/ds-uji/pemeriksaan/ajukan")
+    assert res.status_code == 403, who
+    assert status_of() == "draft"
+    assert "Ajukan ke Walidata" not in app.get("/dataset/ds-uji/pemeriksaan", headers=headers(roles, who)).get_data(
+        as_text=True
+    )
