@@ -41,6 +41,9 @@ def assert_hidden_from_the_public(app, name: str = "ds-uji", title: str = TITLE)
     assert found.json["result"]["count"] == 0
     org = app.get("/api/3/action/organization_show", query_string={"id": "dinkes"}).json["result"]
     assert org["package_count"] == 0
+    orgs = app.get("/api/3/action/organization_list", query_string={"all_fields": "true"}).json["result"]
+    assert next(o for o in orgs if o["name"] == "dinkes")["package_count"] == 0
+    assert '<span class="count">1 ' not in app.get("/organization/").get_data(as_text=True)
     assert app.get(f"/dataset/{name}.ttl").status_code in (403, 404)
 
 
@@ -391,3 +394,21 @@ def test_only_the_opd_submits_through_the_page(app, roles, who):
     assert "Ajukan ke Walidata" not in app.get("/dataset/ds-uji/pemeriksaan", headers=headers(roles, who)).get_data(
         as_text=True
     )
+
+
+def test_opd_counts_follow_the_reader(app, roles):
+    in_status(roles, "draft", "ds-draf")
+    in_status(roles, "terbit", "ds-terbit")
+
+    def count(who: str) -> int:
+        orgs = app.get(
+            "/api/3/action/organization_list", query_string={"all_fields": "true"}, headers=headers(roles, who)
+        ).json["result"]
+        return next(o for o in orgs if o["name"] == "dinkes")["package_count"]
+
+    assert {who: count(who) for who in ("anonymous", "other_producer", "producer", "walidata")} == {
+        "anonymous": 1,
+        "other_producer": 1,
+        "producer": 2,
+        "walidata": 2,
+    }
