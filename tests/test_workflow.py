@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from ckan import model
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 from ckanext.solok.workflow.model import event_table
 from tests.conftest import SDI_DEFAULTS
@@ -417,3 +417,29 @@ class TestBulk:
         shown = helpers.call_action("package_show", id="ds-uji")
         assert (shown["private"], shown["solok_status"]) == (True, "draft")
         assert "ds-uji" not in public_names(app)
+
+
+def test_roles_are_assigned_through_membership(roles, app):
+    """OPD admins manage their OPD's members; the Walidata are editors and admins of the Walidata OPD."""
+    newcomer = factories.UserWithToken()
+    member = {"id": "dinkes", "username": newcomer["name"], "role": "editor"}
+    assert api(app, roles, "producer", "organization_member_create", **member).status_code == 403
+    assert api(app, roles, "opd_admin", "organization_member_create", **member).status_code == 200
+    roles["users"]["newcomer"] = newcomer
+    in_status(roles, "draft")
+    assert api(app, roles, "newcomer", "solok_workflow_submit", id="ds-uji").status_code == 200
+
+    # A plain member of the Walidata organisation reads, but does not publish.
+    reader = {"id": "diskominfo", "username": newcomer["name"], "role": "member"}
+    assert api(app, roles, "sysadmin", "organization_member_create", **reader).status_code == 200
+    assert api(app, roles, "newcomer", "solok_workflow_publish", id="ds-uji").status_code == 403
+    reader["role"] = "editor"
+    api(app, roles, "sysadmin", "organization_member_create", **reader)
+    assert api(app, roles, "newcomer", "solok_workflow_publish", id="ds-uji").status_code == 200
+
+
+@pytest.mark.ckan_config("ckanext.solok.walidata_organization", "dinsos")
+def test_the_walidata_organisation_is_configurable(roles, app):
+    in_status(roles, "diajukan")
+    assert api(app, roles, "walidata", "solok_workflow_publish", id="ds-uji").status_code == 403
+    assert api(app, roles, "other_producer", "solok_workflow_publish", id="ds-uji").status_code == 200
