@@ -84,10 +84,12 @@ def test_the_whole_journey_in_the_indonesian_interface(app, roles):
     body = page(app, roles, "producer", "/dataset-saya?status=terbit")
     assert TITLE not in body
 
-    # Fixes, resubmits; the Walidata publishes.
-    helpers.call_action(
-        "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
-    )
+    # Fixes it in the SDI form (page 2, Standar Data), resubmits; the Walidata publishes.
+    standar = {k: SDI_DEFAULTS[k] for k in ("konsep", "klasifikasi_penyajian", "ukuran", "jenis", "jenis_statistik")}
+    res = post(app, roles, "producer", "/dataset/edit/ds-uji/2", dict(standar, satuan="jiwa", save="continue"))
+    assert res.status_code == 302
+    dataset = helpers.call_action("package_show", id="ds-uji")
+    assert (dataset["satuan"], dataset["solok_status"], dataset["private"]) == ("jiwa", "dikembalikan", True)
     assert post(app, roles, "producer", "/dataset/ds-uji/pemeriksaan/ajukan").status_code == 302
     assert status_of() == "diajukan"
     assert post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/terbitkan").status_code == 302
