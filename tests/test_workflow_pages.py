@@ -414,3 +414,36 @@ def test_opd_counts_follow_the_reader(app, roles):
         "producer": 2,
         "walidata": 2,
     }
+
+
+def test_files_and_lists_of_unpublished_datasets_stay_hidden(app, roles):
+    create_as(roles, "producer", title=TITLE)
+    res = helpers.call_action(
+        "resource_create",
+        context={"user": roles["users"]["producer"]["name"], "ignore_auth": False},
+        package_id="ds-uji",
+        name="Tabel",
+        format="CSV",
+        url="tabel.csv",
+        upload=FileStorage(io.BytesIO(CSV), "tabel.csv", content_type="text/csv"),
+    )
+    download = f"/dataset/ds-uji/resource/{res['id']}/download/tabel.csv"
+    act(roles, "producer", "submit", "ds-uji")
+    for who in ("anonymous", "other_producer"):
+        h = headers(roles, who)
+        assert app.get(download, headers=h).status_code in (403, 404), who
+        assert app.get("/api/3/action/resource_show", query_string={"id": res["id"]}, headers=h).status_code == 403
+        assert "ds-uji" not in app.get("/api/3/action/package_list", headers=h).json["result"]
+    assert app.get(download, headers=headers(roles, "walidata")).get_data() == CSV
+    act(roles, "walidata", "publish", "ds-uji")
+    assert app.get(download).get_data() == CSV
+    assert "ds-uji" in app.get("/api/3/action/package_list").json["result"]
+
+
+def test_transition_errors_in_english_under_en(app, roles):
+    in_status(roles, "diajukan")
+    res = post(app, roles, "walidata", "/en/dataset/ds-uji/pemeriksaan/kembalikan", {"note": ""})
+    body = res.get_data(as_text=True)
+    assert (
+        res.status_code == 400 and "A note is required when returning a dataset" in body and "Catatan wajib" not in body
+    )
