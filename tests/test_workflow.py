@@ -190,6 +190,17 @@ class TestInvalidTransitions:
         assert (dataset["solok_status"], dataset["state"]) == ("draft", "draft")
         assert [e["to_status"] for e in helpers.call_action("solok_workflow_history", id="ds-uji")] == ["draft"]
 
+    def test_an_incomplete_draft_through_the_api_stays_a_draft(self, roles, app):
+        data = dict(SDI_DEFAULTS, name="ds-x", owner_org="dinkes", state="draft", konsep="")
+        created = api(app, roles, "producer", "package_create", **data).json["result"]
+        assert (created["state"], created["solok_status"], created["private"]) == ("draft", "draft", True)
+        res = api(app, roles, "producer", "solok_workflow_submit", id="ds-x")
+        assert res.status_code == 409 and "konsep" in res.json["error"]
+        # Without state=draft the schema's mandatory fields apply at once.
+        data.pop("state")
+        data["name"] = "ds-y"
+        assert api(app, roles, "producer", "package_create", **data).status_code == 409
+
     def test_act_on_another_opds_dataset(self, roles, app):
         in_status(roles, "draft")
         res = api(app, roles, "other_producer", "solok_workflow_submit", id="ds-uji")

@@ -55,6 +55,10 @@ def prepare_create(context: Context, data_dict: DataDict) -> None:
         status = s.DRAFT
     data_dict[s.FIELD] = status
     data_dict["private"] = s.private_for(status, data_dict.get("accessRights"))
+    if data_dict.get("state") == "draft":
+        # An unfinished dataset stays a CKAN draft for producers too, as in CKAN's form; otherwise
+        # CKAN drops the state after the schema let the draft's empty fields through.
+        context["allow_state_change"] = True
     context[_STASH] = {"old": None, "new": status, "note": ""}  # type: ignore[literal-required]
 
 
