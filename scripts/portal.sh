@@ -10,6 +10,7 @@ DB=${SOLOK_DB:-ckan_solok}
 INI=$ROOT/var/ckan.ini
 ADMIN=${SOLOK_ADMIN:-admin}
 ADMIN_PASSWORD=${SOLOK_ADMIN_PASSWORD:-SolokData2026!}
+USER_PASSWORD=${SOLOK_USER_PASSWORD:-SolokDemo2026!}
 
 setup_common
 ensure_database "$DB"
@@ -40,11 +41,13 @@ ckan config-tool "$INI" -s app:main \
   "ckan.auth.create_user_via_web=true" \
   "ckan.gravatar_default=disabled" \
   "ckanext.solok.demo.sysadmin_name=$ADMIN" \
-  "ckanext.solok.demo.sysadmin_password=$ADMIN_PASSWORD" >/dev/null
+  "ckanext.solok.demo.sysadmin_password=$ADMIN_PASSWORD" \
+  "ckanext.solok.demo.user_password=$USER_PASSWORD" >/dev/null
 
 say "Migrating the database"
 ckan -c "$INI" db init >/dev/null
 ckan -c "$INI" db upgrade -p solok_search >/dev/null
+ckan -c "$INI" db upgrade -p solok >/dev/null
 
 say "Loading the Kota Solok demo data"
 ckan -c "$INI" solok seed 2> >(grep -v "^$\|WARNI" >&2)
@@ -53,6 +56,10 @@ cat <<MSG
 
   Portal Data Kota Solok is starting on  http://$HOST:$PORT
   Log in as  $ADMIN  with password  $ADMIN_PASSWORD   (set on first run; change it on a real server)
+  Publishing workflow (Produsen Data -> Walidata), each with password  $USER_PASSWORD :
+    produsen-dinkes   Produsen Data, editor of Dinas Kesehatan   -> /dataset-saya
+    admin-dinkes      admin of Dinas Kesehatan (manages its members)
+    walidata          Walidata, editor of Diskominfo              -> /walidata/pemeriksaan
   Stop with Ctrl+C.
 
 MSG

@@ -20,6 +20,7 @@ ruff format --check ckanext tests scripts benchmarks
 say "Migrating the test database"
 ckan -c test.ini db init >/dev/null
 ckan -c test.ini db upgrade -p solok_search >/dev/null
+ckan -c test.ini db upgrade -p solok >/dev/null
 
 say "Tests (pytest)"
 set +e

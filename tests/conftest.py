@@ -34,15 +34,22 @@ def _solok_plugins(with_plugins: Any) -> None:
 def clean_db(
     reset_db: Callable[[], None], migrate_db_for: Callable[[str], None], reset_index: Callable[[], None]
 ) -> None:
-    """CKAN's ``clean_db`` plus the activity and solok_search migrations.
+    """CKAN's ``clean_db`` plus the activity, solok_search and solok migrations.
 
-    The index table is not in CKAN's model, so ``reset_db`` keeps its rows:
-    empty it too, as a clean Solr core would be.
+    The index and workflow audit tables are not in CKAN's model, so
+    ``reset_db`` keeps their rows: empty them too, as a clean Solr core would be.
     """
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("solok_search")
+    migrate_db_for("solok")
     reset_index()
+    from ckan import model
+
+    from ckanext.solok.workflow.model import event_table
+
+    model.Session.execute(event_table.delete())
+    model.Session.commit()
 
 
 @pytest.fixture
@@ -57,3 +64,30 @@ def make_dataset(clean_db: None) -> Callable[..., dict[str, Any]]:
         return factories.Dataset(**data)
 
     return make
+
+
+#: Every role of the workflow (``roles`` fixture): the OPD ``dinkes`` has an editor (the Produsen Data), an
+#: admin and a member; ``dinsos`` another editor; ``diskominfo`` (the Walidata organisation) an editor.
+ROLES = ("anonymous", "producer", "other_producer", "opd_admin", "opd_member", "walidata", "sysadmin")
+
+
+@pytest.fixture
+def roles(clean_db):
+    users = {name: factories.UserWithToken() for name in ROLES if name not in ("anonymous", "sysadmin")}
+    users["sysadmin"] = factories.SysadminWithToken()
+    opd = factories.Organization(
+        name="dinkes",
+        title="Dinas Kesehatan",
+        users=[
+            {"name": users["producer"]["name"], "capacity": "editor"},
+            {"name": users["opd_admin"]["name"], "capacity": "admin"},
+            {"name": users["opd_member"]["name"], "capacity": "member"},
+        ],
+    )
+    other = factories.Organization(
+        name="dinsos", users=[{"name": users["other_producer"]["name"], "capacity": "editor"}]
+    )
+    walidata = factories.Organization(
+        name="diskominfo", users=[{"name": users["walidata"]["name"], "capacity": "editor"}]
+    )
+    return {"users": users, "opd": opd, "other": other, "walidata_org": walidata}

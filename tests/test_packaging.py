@@ -33,6 +33,14 @@ EXPECTED = [
     "ckanext/solok/dcat/profile.py",
     "ckanext/solok/dcat/shapes/solok_sdi.ttl",
     "ckanext/solok/templates/solok/sdi_document.html",
+    "ckanext/solok/demo/workflow.json",
+    "ckanext/solok/workflow/actions.py",
+    "ckanext/solok/migration/solok/alembic.ini",
+    "ckanext/solok/migration/solok/env.py",
+    "ckanext/solok/migration/solok/versions/b7d2e4f6a8c1_create_solok_workflow_event.py",
+    "ckanext/solok/templates/solok/workflow/review.html",
+    "ckanext/solok/templates/solok/workflow/queue.html",
+    "ckanext/solok/templates/solok/workflow/mine.html",
 ]
 
 
@@ -92,6 +100,9 @@ def test_installed_wheel_finds_its_files(wheel, tmp_path):
         assert files("ckanext.solok.dcat").joinpath("shapes", "solok_sdi.ttl").is_file()
         from ckanext.solok import seed
         assert len(seed.load("datasets.json")) >= 25
+        statuses = sorted(set(d["status"] for d in seed.workflow_demo()["datasets"]))
+        assert statuses == ["diajukan", "dikembalikan", "draft"], statuses
+        assert files("ckanext.solok").joinpath("migration", "solok", "alembic.ini").is_file()
         from ckanext.scheming.plugins import _load_schema
         schema = _load_schema("ckanext.solok.schemas:solok_dataset.yaml")
         assert schema["dataset_type"] == "dataset"

@@ -34,8 +34,9 @@ def test_demo_files_are_complete_and_well_formed():
 
 def test_seed_creates_the_portal_and_is_idempotent(seeded, cli):
     assert "Datasets" in seeded  # the progress bar
-    n_datasets = len(demo.load("datasets.json"))
-    assert model.Session.query(model.Package).filter_by(state="active").count() == n_datasets
+    # The demo datasets, plus the workflow's (one of which is an incomplete draft).
+    n_datasets = len(demo.load("datasets.json")) + len(demo.workflow_demo()["datasets"])
+    assert model.Session.query(model.Package).filter_by(state="active").count() == n_datasets - 1
     sysadmin = model.User.get("admin")
     assert sysadmin is not None and sysadmin.sysadmin
     assert sysadmin.validate_password("SolokData2026!")
@@ -111,3 +112,39 @@ def test_catalog_respects_modified_since(seeded, app):
     assert "dcat:Dataset" in app.get("/catalog.ttl").get_data(as_text=True)
     future = app.get("/catalog.ttl?modified_since=2099-01-01").get_data(as_text=True)
     assert "dcat:Dataset" not in future
+
+
+def test_seed_has_users_for_each_role_and_datasets_in_every_status(seeded, app):
+    from ckanext.solok.workflow import states
+
+    workflow = demo.workflow_demo()
+    for user in workflow["users"]:
+        assert user["name"] in seeded  # printed with its role
+        account = model.User.get(user["name"])
+        assert account is not None and account.validate_password("SolokDemo2026!")
+        org = helpers.call_action("organization_show", id=user["organization"], include_users=True)
+        assert {"name": user["name"], "capacity": user["capacity"]}.items() <= {
+            **next(u for u in org["users"] if u["name"] == user["name"])
+        }.items()
+    assert states.is_walidata("walidata") and not states.is_walidata("produsen-dinkes")
+    assert states.is_producer("produsen-dinkes", "dinkes")
+
+    statuses = {}
+    for raw in workflow["datasets"]:
+        dataset = helpers.call_action("package_show", id=raw["name"])
+        statuses[raw["name"]] = dataset["solok_status"]
+        assert dataset["private"] is True
+    assert set(statuses.values()) == {"draft", "diajukan", "dikembalikan"}
+    # Every original demo dataset is published; the workflow's unpublished ones are invisible to the public.
+    for raw in demo.load("datasets.json"):
+        assert helpers.call_action("package_show", id=raw["name"])["solok_status"] == "terbit"
+    public = app.get("/api/3/action/package_search", query_string={"rows": 1000}).json["result"]
+    assert public["count"] == len(demo.load("datasets.json")) - 1  # minus the tertutup one
+    assert not {d["name"] for d in public["results"]} & set(statuses)
+    # The Walidata's queue has the submitted ones, the edited published one with its changes.
+    queue = helpers.call_action("solok_workflow_queue", context={"user": "walidata"})
+    assert {d["name"] for d in queue["results"]} == {n for n, s in statuses.items() if s == "diajukan"}
+    edited = next(r for r in workflow["datasets"] if r.get("published_first"))
+    token = helpers.call_action("api_token_create", context={"user": "walidata"}, user="walidata", name="t")["token"]
+    body = app.get(f"/dataset/{edited['name']}/pemeriksaan", headers={"Authorization": token}).get_data(as_text=True)
+    assert "Perubahan sejak terakhir diterbitkan" in body and "per jenis kunjungan" in body

@@ -33,12 +33,18 @@ def seed_command() -> None:
             yield from bar
 
     demo.seed_datasets(name, report, progress)
+    users = demo.ensure_workflow_users(name, tk.config.get("ckanext.solok.demo.user_password"))
+    demo.seed_workflow(report)
+    datasets = datasets + demo.workflow_demo()["datasets"]
     click.secho(
         f"Done: {report.created['organization']} organisations, {report.created['dataset']} datasets "
         f"and {report.created['resource']} files created; {report.existing['organization']} organisations "
         f"and {report.existing['dataset']} of {len(datasets)} datasets were already there.",
         fg="green",
     )
+    click.echo("Demo users of the workflow (password from ckanext.solok.demo.user_password):")
+    for user in users:
+        click.echo(f"  {user['name']:<16} {user['role']}")
 
 
 @solok.command("reindex")

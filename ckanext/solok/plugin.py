@@ -16,6 +16,7 @@ from ckanext.solok import access, cli, facets, helpers, i18n_audit, search
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.logic import action, validators
+from ckanext.solok.workflow import plugin as workflow
 
 
 def _declare(declaration: Declaration, package: str) -> None:
@@ -54,6 +55,8 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IBlueprint)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IPermissionLabels)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -74,13 +77,13 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         actions = {"package_create": action.package_create, "package_update": action.package_update}
         if "dcat_json_interface" in tk.config.get("ckan.plugins", ""):
             actions["dcat_datasets_list"] = dcat_compat.dcat_datasets_list
-        return actions
+        return actions | workflow.get_actions()
 
     def get_validators(self) -> dict[str, Any]:
         return validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return helpers.get_helpers()
+        return helpers.get_helpers() | workflow.get_helpers()
 
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
         return facets.dataset_facets(facets_dict)
@@ -98,9 +101,24 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         access.after_dataset_show(context, pkg_dict)
 
     def get_blueprint(self) -> Any:
-        return [access.blueprint(), dcat_views.blueprint()]
+        return [access.blueprint(), dcat_views.blueprint(), workflow.blueprint()]
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         if isinstance(app, flask.Flask):
             i18n_audit.install(app, config)
         return app
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        workflow.after_create(context, pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        workflow.after_update(context, pkg_dict)
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return workflow.get_auth_functions()
+
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        return workflow.dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        return workflow.user_labels(user_obj)

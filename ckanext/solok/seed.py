@@ -108,3 +108,74 @@ def seed_datasets(
                 )
             report.created["resource"] += 1
         report.created["dataset"] += 1
+
+
+# -- the workflow: users for each role, datasets in every status ---------------
+
+
+def workflow_demo() -> dict[str, Any]:
+    """``workflow.json``: the demo users of each role and the datasets in every workflow status."""
+    return json.loads(files(DEMO_PACKAGE).joinpath("workflow.json").read_text(encoding="utf-8"))
+
+
+def ensure_workflow_users(admin: str, password: str) -> list[dict[str, Any]]:
+    """Create the demo users (Produsen Data, OPD admin, Walidata) and their memberships; returns them."""
+    users = workflow_demo()["users"]
+    for user in users:
+        if model.User.get(user["name"]) is None:
+            tk.get_action("user_create")(
+                _context(admin),
+                {"name": user["name"], "fullname": user["fullname"], "email": user["email"], "password": password},
+            )
+        tk.get_action("organization_member_create")(
+            _context(admin), {"id": user["organization"], "username": user["name"], "role": user["capacity"]}
+        )
+    return users
+
+
+def _as(user: str) -> Context:
+    # Real authorisation: the demo shows the workflow as its users live it.
+    return {"user": user}
+
+
+def seed_workflow(report: SeedReport) -> None:
+    """Datasets of the Dinas Kesehatan in every status, made through the workflow actions."""
+    demo = workflow_demo()
+    producer, walidata = demo["producer"], demo["walidata"]
+    bases = {d["name"]: d for d in load("datasets.json")}
+    for raw in demo["datasets"]:
+        if model.Package.get(raw["name"]) is not None:
+            report.existing["dataset"] += 1
+            continue
+        record = {k: v for k, v in bases[raw["base"]].items() if k not in ("resources",)}
+        record.update({k: v for k, v in raw.items() if k not in ("status", "base", "resources")})
+        data = dataset_dict(record)
+        data.pop("private", None)
+        if raw["status"] == "draft":
+            data["state"] = "draft"  # saved incomplete, as the form does page by page
+        for key in ("submit_note", "return_note", "published_first", "change_after_publication"):
+            data.pop(key, None)
+        # allow_state_change, as CKAN's form does, so that the producer's draft stays a draft.
+        pkg = tk.get_action("package_create")({**_as(producer), "allow_state_change": True}, data)
+        for res in raw.get("resources", []):
+            with demo_file(res["file"]).open("rb") as stream:
+                upload = FileStorage(stream=stream, filename=res["file"], content_type="text/csv")
+                tk.get_action("resource_create")(
+                    _as(producer),
+                    {
+                        "package_id": pkg["id"],
+                        "name": res["name"],
+                        "format": res["format"],
+                        "url": res["file"],
+                        "upload": upload,
+                    },
+                )
+            report.created["resource"] += 1
+        if raw["status"] != "draft":
+            tk.get_action("solok_workflow_submit")(_as(producer), {"id": pkg["id"], "note": raw.get("submit_note", "")})
+        if raw.get("published_first"):
+            tk.get_action("solok_workflow_publish")(_as(walidata), {"id": pkg["id"]})
+            tk.get_action("package_patch")(_as(producer), {"id": pkg["id"], **raw["change_after_publication"]})
+        if raw["status"] == "dikembalikan":
+            tk.get_action("solok_workflow_return")(_as(walidata), {"id": pkg["id"], "note": raw["return_note"]})
+        report.created["dataset"] += 1

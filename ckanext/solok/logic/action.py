@@ -8,6 +8,9 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchQueryError
 from ckan.types import Action, Context, DataDict
 
+from ckanext.solok.workflow import actions as workflow
+from ckanext.solok.workflow import notify
+
 #: Parameters whose validation errors are a malformed query (HTTP 400).
 _SEARCH_PARAMETERS = frozenset(
     {
@@ -53,13 +56,23 @@ def _close_if_tertutup(data_dict: DataDict) -> None:
 
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """``package_create`` that keeps *tertutup* datasets private."""
+    """``package_create`` that keeps *tertutup* datasets private and starts the workflow status."""
     _close_if_tertutup(data_dict)
+    workflow.prepare_create(context, data_dict)
     return original(context, data_dict)
 
 
 @tk.chained_action
 def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """``package_update`` (and so ``package_patch``) that keeps *tertutup* datasets private."""
+    """``package_update`` (and so ``package_patch``) that keeps *tertutup* datasets private.
+
+    The workflow decides the status and visibility (``workflow.actions``); a
+    producer's change to a published dataset sends it back to review.
+    """
     _close_if_tertutup(data_dict)
-    return original(context, data_dict)
+    workflow.prepare_update(context, data_dict)
+    result = original(context, data_dict)
+    resubmitted = context.pop("solok_notify", None)  # type: ignore[misc]
+    if resubmitted:
+        notify.transition(resubmitted[0], resubmitted[1], "", context.get("user"))
+    return result

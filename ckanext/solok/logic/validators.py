@@ -152,6 +152,19 @@ def solok_period_end(field: dict[str, Any], schema: dict[str, Any]) -> Validator
     return validator
 
 
+def solok_workflow_status(value: Any) -> Any:
+    """One of the workflow statuses (the workflow actions set it; see ``workflow/actions.py``)."""
+    from ckanext.solok.workflow.states import STATUSES
+
+    if value not in STATUSES:
+        raise tk.Invalid(
+            tk._("{value!r} is not a valid value; expected one of: {codes}").format(
+                value=value, codes=", ".join(STATUSES)
+            )
+        )
+    return value
+
+
 def get_validators() -> dict[str, Any]:
     return {
         f.__name__: f
@@ -165,5 +178,6 @@ def get_validators() -> dict[str, Any]:
             solok_year,
             solok_email,
             solok_period_end,
+            solok_workflow_status,
         )
     }

@@ -1,0 +1,83 @@
+"""The audit trail: one row per status change (who, when, from, to, note).
+
+The table is created by the migration in ``migration/solok`` (``ckan db
+upgrade -p solok``); rows are written through ``model.Session`` so that an
+event commits or rolls back together with the dataset change it records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from ckan import model
+
+metadata = sa.MetaData()
+
+event_table = sa.Table(
+    "solok_workflow_event",
+    metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("package_id", sa.UnicodeText, nullable=False),
+    sa.Column("owner_org", sa.UnicodeText),
+    sa.Column("user_id", sa.UnicodeText),
+    sa.Column("from_status", sa.UnicodeText),
+    sa.Column("to_status", sa.UnicodeText, nullable=False),
+    sa.Column("note", sa.UnicodeText, nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+)
+
+
+def record(
+    package_id: str, owner_org: str | None, user_id: str | None, from_status: str | None, to_status: str, note: str
+) -> None:
+    model.Session.execute(
+        event_table.insert().values(
+            id=str(uuid.uuid4()),
+            package_id=package_id,
+            owner_org=owner_org,
+            user_id=user_id,
+            from_status=from_status,
+            to_status=to_status,
+            note=note or "",
+            created=dt.datetime.utcnow(),
+        )
+    )
+
+
+def events(package_id: str) -> list[dict[str, Any]]:
+    """Events of a dataset, oldest first, with the acting user's name."""
+    user = model.User.__table__
+    rows = model.Session.execute(
+        sa.select(event_table, user.c.name.label("user_name"), user.c.fullname.label("user_fullname"))
+        .select_from(event_table.outerjoin(user, user.c.id == event_table.c.user_id))
+        .where(event_table.c.package_id == package_id)
+        .order_by(event_table.c.created, event_table.c.id)
+    ).mappings()
+    return [
+        {
+            "from_status": r["from_status"],
+            "to_status": r["to_status"],
+            "note": r["note"],
+            "created": r["created"].isoformat(),
+            "user_id": r["user_id"],
+            "user_name": r["user_name"],
+            "user_fullname": r["user_fullname"],
+        }
+        for r in rows
+    ]
+
+
+def last_events(package_ids: list[str], to_status: str | None = None) -> dict[str, dict[str, Any]]:
+    """The latest event of each dataset (optionally the latest one into ``to_status``)."""
+    if not package_ids:
+        return {}
+    query = sa.select(event_table).where(event_table.c.package_id.in_(package_ids))
+    if to_status:
+        query = query.where(event_table.c.to_status == to_status)
+    query = query.distinct(event_table.c.package_id).order_by(
+        event_table.c.package_id, event_table.c.created.desc(), event_table.c.id.desc()
+    )
+    return {r["package_id"]: dict(r) for r in model.Session.execute(query).mappings()}

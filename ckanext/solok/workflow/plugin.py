@@ -1,0 +1,36 @@
+"""What ``SolokPlugin`` wires for the workflow, gathered so that ``plugin.py`` stays thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ckan.lib.plugins import DefaultPermissionLabels
+from ckan.model import Package, User
+
+from ckanext.solok.workflow import actions, activity, auth, helpers, views
+from ckanext.solok.workflow import states as s
+
+after_create = actions.after_create
+after_update = actions.after_update
+get_auth_functions = auth.get_auth_functions
+get_helpers = helpers.get_helpers
+blueprint = views.blueprint
+
+_labels = DefaultPermissionLabels()
+
+
+def get_actions() -> dict[str, Any]:
+    return actions.get_actions() | activity.get_actions()
+
+
+def dataset_labels(dataset: Package) -> list[str]:
+    """CKAN's labels, plus one that lets every Walidata read unpublished datasets."""
+    labels = _labels.get_dataset_labels(dataset)
+    return labels if labels == ["public"] else [*labels, s.WALIDATA_LABEL]
+
+
+def user_labels(user: User | None) -> list[str]:
+    labels = _labels.get_user_dataset_labels(user)  # type: ignore[arg-type]
+    if user is not None and not user.is_anonymous and s.is_walidata(user):
+        labels.append(s.WALIDATA_LABEL)
+    return labels

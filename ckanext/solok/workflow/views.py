@@ -1,0 +1,185 @@
+"""Pages of the workflow: Dataset Saya / Dataset OPD, the Walidata's review queue, a dataset's review page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context
+from flask import Blueprint, request
+
+from ckanext.activity.model import Activity
+from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
+from ckanext.solok import helpers as solok_helpers
+from ckanext.solok.workflow import states as s
+
+#: URL words of the transitions (Indonesian, as the buttons say).
+TRANSITIONS = {"ajukan": "submit", "terbitkan": "publish", "kembalikan": "return"}
+
+
+def _context() -> Context:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}  # type: ignore[typeddict-item]
+
+
+def _error_text(error: tk.ValidationError) -> str:
+    summary = error.error_summary or {}
+    return "; ".join(f"{k}: {v if isinstance(v, str) else ' '.join(map(str, v))}" for k, v in summary.items())
+
+
+def mine() -> Any:
+    if not tk.current_user.is_authenticated:
+        return tk.abort(403, tk._("Log in to see the datasets of your OPD."))
+    status = request.args.get("status", "all")
+    owner_org = request.args.get("owner_org", "")
+    try:
+        listing = tk.get_action("solok_workflow_list")(
+            _context(), {"status": status, "owner_org": owner_org, "limit": 1000}
+        )
+    except tk.ValidationError as e:
+        return tk.abort(400, _error_text(e))
+    orgs = tk.get_action("organization_list_for_user")(_context(), {"permission": "read"})
+    return tk.render(
+        "solok/workflow/mine.html",
+        {"listing": listing, "status": status, "owner_org": owner_org, "orgs": orgs, "statuses": s.STATUSES},
+    )
+
+
+def queue() -> Any:
+    try:
+        tk.check_access("solok_workflow_queue", _context(), {})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    args = {
+        "status": request.args.get("status", s.SUBMITTED),
+        "owner_org": request.args.get("owner_org", ""),
+        "min_age_days": request.args.get("min_age_days", "0") or "0",
+        "limit": 1000,
+    }
+    try:
+        listing = tk.get_action("solok_workflow_queue")(_context(), args)
+    except tk.ValidationError as e:
+        return tk.abort(400, _error_text(e))
+    schema = scheming_get_dataset_schema("dataset")
+    for item in listing["results"]:
+        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": item["id"]})
+        item["completeness"] = solok_helpers.solok_completeness(schema or {}, pkg)["percent"]
+    orgs = tk.get_action("organization_list")({}, {"all_fields": True})
+    return tk.render(
+        "solok/workflow/queue.html", {"listing": listing, "args": args, "orgs": orgs, "statuses": s.STATUSES}
+    )
+
+
+def last_published(package_id: str) -> dict[str, Any] | None:
+    """The dataset as it was last published, from the activity stream."""
+    activities = (
+        model.Session.query(Activity)
+        .filter(Activity.object_id == package_id)
+        .order_by(Activity.timestamp.desc())
+        .limit(200)
+    )
+    for activity in activities:
+        package = (activity.data or {}).get("package") or {}
+        if package.get(s.FIELD) == s.PUBLISHED or (s.FIELD not in package and package.get("private") is False):
+            return package
+    return None
+
+
+def _text(value: Any) -> str:
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+    return str(value)
+
+
+def changes(published: dict[str, Any] | None, current: dict[str, Any]) -> list[dict[str, str]]:
+    """What differs between the published version and now: ``[{"label", "before", "after"}]``."""
+    if published is None:
+        return []
+    schema = scheming_get_dataset_schema("dataset") or {}
+    rows = []
+    for field in schema.get("dataset_fields", []):
+        name = field["field_name"]
+        if name in (s.FIELD, "owner_org"):
+            continue
+        key = "tags" if name == "tag_string" else name
+        before, after = _text(published.get(key)), _text(current.get(key))
+        if before != after:
+            rows.append({"label": scheming_language_text(field["label"]), "before": before, "after": after})
+    old = {r["id"]: r for r in published.get("resources", [])}
+    new = {r["id"]: r for r in current.get("resources", [])}
+    label = tk._("File")
+    for rid in list(old) + [r for r in new if r not in old]:
+        a, b = old.get(rid), new.get(rid)
+        if (
+            a is None
+            or b is None
+            or any(
+                _text(a.get(k)) != _text(b.get(k)) for k in ("name", "format", "url", "description", "last_modified")
+            )
+        ):
+            rows.append(
+                {"label": f"{label}: {(b or a or {}).get('name', '')}", "before": _describe(a), "after": _describe(b)}
+            )
+    return rows
+
+
+def _describe(resource: dict[str, Any] | None) -> str:
+    if not resource:
+        return ""
+    return " · ".join(filter(None, (resource.get("name"), resource.get("format"), resource.get("url"))))
+
+
+def review(id: str, error: str = "") -> Any:
+    context = _context()
+    try:
+        pkg = tk.get_action("package_show")(context, {"id": id})
+        history = tk.get_action("solok_workflow_history")(context, {"id": pkg["id"]})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+    schema = scheming_get_dataset_schema(pkg.get("type", "dataset")) or {}
+    published = last_published(pkg["id"])
+    return tk.render(
+        "solok/workflow/review.html",
+        {
+            "pkg": pkg,
+            "pkg_dict": pkg,
+            "history": history,
+            "completeness": solok_helpers.solok_completeness(schema, pkg),
+            "changes": changes(published, pkg) if s.status_of(pkg) != s.PUBLISHED else [],
+            "has_published": published is not None,
+            "error": error,
+        },
+    )
+
+
+def transition(id: str, action: str) -> Any:
+    name = TRANSITIONS.get(action)
+    if name is None:
+        return tk.abort(404, tk._("Page not found"))
+    try:
+        pkg = tk.get_action(f"solok_workflow_{name}")(_context(), {"id": id, "note": request.form.get("note", "")})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ValidationError as e:
+        # Shown again with the reason; nothing changed.
+        return review(id, error=_error_text(e)), 400
+    messages = {
+        "submit": tk._("The dataset was submitted to the Walidata for review."),
+        "publish": tk._("The dataset is published."),
+        "return": tk._("The dataset was returned to its producer with your note."),
+    }
+    tk.h.flash_success(messages[name])
+    return tk.redirect_to("solok_workflow.review", id=pkg["name"])
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("solok_workflow", __name__)
+    bp.add_url_rule("/dataset-saya", view_func=mine, endpoint="mine")
+    bp.add_url_rule("/walidata/pemeriksaan", view_func=queue, endpoint="queue")
+    bp.add_url_rule("/dataset/<id>/pemeriksaan", view_func=review, endpoint="review")
+    bp.add_url_rule("/dataset/<id>/pemeriksaan/<action>", view_func=transition, methods=["POST"], endpoint="transition")
+    return bp
