@@ -123,7 +123,7 @@ class TestMappingTable:
         }
         rows = [row.field for row in mapping.DATASET_ROWS]
         assert len(rows) == len(set(rows))
-        assert set(rows) == schema_fields
+        assert set(rows) == schema_fields - mapping.NOT_EXPORTED
         resource_rows = [row.field for row in mapping.RESOURCE_ROWS]
         assert set(resource_rows) == {f["field_name"] for f in schema["resource_fields"]}
 

@@ -476,6 +476,10 @@ RESOURCE_ROWS: tuple[Row, ...] = (
 )
 
 # Fields of CKAN itself; the others are the SDI fields the national fork reads as flat keys.
+# Workflow bookkeeping: only published datasets reach the catalogue, where the
+# status would always read "terbit" and tell a harvester nothing.
+NOT_EXPORTED = frozenset({"solok_status"})
+
 CKAN_FIELDS = frozenset({"name", "title", "notes", "tags", "owner_org", "license_id", "maintainer", "maintainer_email"})
 
 

@@ -29,7 +29,9 @@ from ckanext.solok.dcat import vocabulary as sdi
 # Keys of a package dict that the base profiles must not see: the table writes
 # them (``url`` and ``organization`` would otherwise become a landing page and a
 # publisher of ckanext-dcat's own making).
-_DATASET_KEYS = {row.field for row in mapping.DATASET_ROWS} | {"url", "organization", "tag_string"}
+_DATASET_KEYS = (
+    {row.field for row in mapping.DATASET_ROWS} | {"url", "organization", "tag_string"} | mapping.NOT_EXPORTED
+)
 _RESOURCE_KEYS = {row.field for row in mapping.RESOURCE_ROWS} | {"mimetype", "metadata_modified"}
 
 # What ckanext-dcat's parsers derive from triples the table owns: dropped after
