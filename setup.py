@@ -31,7 +31,7 @@ setup(
         "ckanext.solok.i18n": "i18n",
     },
     package_data={
-        "ckanext.solok": ["config_declaration.yaml", "templates/**/*.html"],
+        "ckanext.solok": ["config_declaration.yaml", "templates/**/*.html", "public/**/*.css"],
         "ckanext.solok.search": ["config_declaration.yaml"],
         "ckanext.solok.demo": ["*.json", "files/*.csv"],
         "ckanext.solok.migration.solok_search": ["alembic.ini", "README", "script.py.mako"],
@@ -44,11 +44,13 @@ setup(
         "ckanext-scheming==3.1.0",
         "ckanext-dcat==2.4.4",
         "luqum==1.0.0",
+        "openpyxl==3.1.5",
     ],
     extras_require={
         "dev": [
             "ckan[dev]==2.12.0",
             "ruff==0.8.4",
+            "playwright==1.65.2",
         ],
     },
     entry_points={

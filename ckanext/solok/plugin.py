@@ -11,7 +11,7 @@ import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import access, cli, facets, helpers, search
+from ckanext.solok import access, cli, facets, helpers, search, views
 from ckanext.solok.logic import action, validators
 
 
@@ -53,6 +53,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
         _declare(declaration, "ckanext.solok")
@@ -91,4 +92,4 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         access.after_dataset_show(context, pkg_dict)
 
     def get_blueprint(self) -> Any:
-        return access.blueprint()
+        return [access.blueprint(), views.stats_blueprint(), views.preview_blueprint()]
