@@ -228,6 +228,16 @@ def load_table(resource: dict[str, Any]) -> Table:
     return parse_xlsx(data, max_rows) if kind == "xlsx" else parse_csv(data, max_rows)
 
 
+def default_columns(table: Table) -> tuple[int, int]:
+    """A sensible first chart: the first numeric column that varies, labelled by the text column before it."""
+    varying = [i for i in table.numeric if len({r[i] for r in table.rows}) > 1] or table.numeric
+    value = varying[0] if varying else -1
+    text = [i for i in range(len(table.header)) if i not in table.numeric]
+    before = [i for i in text if i < value]
+    label = before[-1] if before else (text[0] if text else 0)
+    return label, value
+
+
 def chart(table: Table, label: int, value: int, limit: int = 30) -> list[dict[str, Any]]:
     """Bars ``{"label", "value", "percent"}`` of numeric column ``value`` by column ``label``."""
     if value not in table.numeric or not 0 <= label < len(table.header):

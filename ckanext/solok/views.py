@@ -108,9 +108,8 @@ def resource_preview(id: str, resource_id: str) -> str:
         )
     view = preview_context(package, resource, _int_arg("page", 1))
     table = view["table"]
-    label, value = _int_arg("label", 0), _int_arg("value", -1)
-    if table is not None and value not in table.numeric and table.numeric:
-        value = table.numeric[0]
+    label, value = (-1, -1) if table is None else preview.default_columns(table)
+    label, value = _int_arg("label", label), _int_arg("value", value)
     bars = preview.chart(table, label, value) if table is not None else []
     return tk.render(
         "solok/preview.html",

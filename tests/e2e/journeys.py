@@ -1,0 +1,82 @@
+"""Steps shared by the browser journeys, written the way a person uses the portal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.portal import Portal
+
+#: Password of the accounts the journeys create.
+PASSWORD = "Uji-Solok-2026!"
+
+
+def make_officer(portal: Portal, name: str, organization: str, capacity: str = "editor") -> str:
+    """An account that is ``capacity`` of ``organization`` (an OPD officer, or the Walidata in diskominfo)."""
+    portal.api("user_create", name=name, email=f"{name}@solokkota.go.id", password=PASSWORD, fullname=name.title())
+    portal.api("organization_member_create", id=organization, username=name, role=capacity)
+    return name
+
+
+def login(page: Page, name: str, password: str = PASSWORD) -> None:
+    page.goto("/user/login")
+    page.get_by_label("Username or Email").or_(page.locator("#field-login")).first.fill(name)
+    page.locator("#field-password").fill(password)
+    page.locator("form button[type=submit].btn-primary").click()
+    expect(page.locator(f"a[href$='/user/{name}']").first).to_be_attached()
+
+
+def next_form_page(page: Page) -> None:
+    page.locator("button[name=save][value=continue]").click()
+
+
+def fill(page: Page, values: dict[str, str]) -> None:
+    """Fill form fields by name: text inputs are typed, selects chosen by their value."""
+    for name, value in values.items():
+        field = page.locator(f"[name='{name}']").first
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def error_for(page: Page, field: str) -> Any:
+    """The error message shown next to ``field`` (CKAN's form macros) or in the error summary."""
+    return page.locator(f"#field-{field} ~ .error-block, .error-explanation li:has-text('{field}')").or_(
+        page.locator(".error-explanation")
+    ).first
+
+
+def upload_resource(page: Page, path: Path, name: str, fmt: str = "CSV") -> None:
+    """On the resource form: choose the file, name it, save the dataset."""
+    with page.expect_file_chooser() as chooser:
+        page.locator("#resource-upload-button").click()
+    chooser.value.set_files(str(path))
+    page.locator("#field-name").fill(name)
+    format_field = page.locator("[name='format']").first
+    if format_field.evaluate("el => el.tagName") == "SELECT":
+        format_field.select_option(fmt)
+    else:
+        format_field.fill(fmt)
+    page.locator("button[name=save][value=go-metadata]").click()
+
+
+def switch_language(page: Page, code: str) -> None:
+    """Use the portal's language switch: a link with ``hreflang`` in the header when there is one,
+    else CKAN's language select (``#field-lang-select``, in the footer)."""
+    link = page.locator(f"header a[hreflang='{code}']")
+    if link.count():
+        link.first.click()
+    else:
+        select = page.locator("#field-lang-select")
+        value = select.locator(f"option[lang='{code}']").get_attribute("value")
+        # CKAN's select-switch module submits the form when the choice changes.
+        select.select_option(value, force=True)
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def fits_the_screen(page: Page) -> bool:
+    """Nothing wider than the viewport (no sideways scrolling on a phone)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

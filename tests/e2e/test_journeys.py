@@ -1,0 +1,161 @@
+"""The journeys of the portal's users, in a real browser against a portal with the demo data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.e2e import journeys
+
+POPULATION = "Jumlah Penduduk Menurut Kelurahan dan Jenis Kelamin Kota Solok 2024"
+
+
+def facet(page, title):
+    return page.locator("section.module-facet", has=page.locator("h2", has_text=title))
+
+
+def test_citizen_finds_previews_and_downloads_population_data(page, new_page, shot, tmp_path):
+    # The home page: Indonesian, a search box, topics and OPDs with counts, charts.
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    expect(page.locator("h1")).to_contain_text("Kota Solok")
+    expect(page.locator("#solok-topics")).to_contain_text("Administrasi Kependudukan")
+    expect(page.locator("#solok-chart-opd li").first).to_be_visible()
+    shot(page, "home-desktop")
+
+    page.get_by_label("Cari data Kota Solok").fill("penduduk")
+    page.get_by_label("Cari data Kota Solok").press("Enter")
+    expect(page).to_have_url(re.compile(r"/dataset/?\?q=penduduk"))
+    expect(page.locator(".dataset-list")).to_contain_text(POPULATION)
+    shot(page, "search-penduduk")
+
+    facet(page, "OPD").get_by_role("link", name=re.compile("Kependudukan dan Pencatatan Sipil")).click()
+    expect(page).to_have_url(re.compile("organization=disdukcapil"))
+    facet(page, "Topik").get_by_role("link", name=re.compile("Administrasi Kependudukan")).click()
+    expect(page).to_have_url(re.compile(r"kategori=2\.12"))
+    expect(page).to_have_url(re.compile("q=penduduk"))
+    results = page.locator(".dataset-list .dataset-item")
+    expect(results.first).to_be_visible()
+    for title in results.locator(".dataset-heading a").all_inner_texts():
+        assert "enduduk" in title or "Akta" in title or "Kelahiran" in title, title
+    shot(page, "filtered")
+
+    page.get_by_role("link", name=POPULATION).first.click()
+    expect(page.locator("h1")).to_contain_text(POPULATION)
+    page.locator(".resource-item a.heading").first.click()
+
+    preview = page.locator(".solok-preview-table")
+    expect(preview.locator("thead")).to_contain_text("kelurahan")
+    expect(preview.locator("tbody")).to_contain_text("Tanah Garam")
+    expect(page.locator(".solok-preview-summary")).to_contain_text("13 baris")
+    shot(page, "resource-preview")
+
+    with page.expect_download() as download_info:
+        page.locator("a.resource-url-analytics.btn").first.click()
+    saved = tmp_path / "penduduk.csv"
+    download_info.value.save_as(saved)
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("kode_wilayah,kecamatan,kelurahan") and len(lines) == 14
+
+    # The full preview draws a chart of a numeric column.
+    page.get_by_role("link", name="Pratinjau lengkap dan grafik").click()
+    page.locator("#solok-chart-value").select_option(label="jumlah")
+    page.get_by_role("button", name="Gambar grafik").click()
+    expect(page.locator("#solok-chart-caption")).to_contain_text("jumlah")
+    expect(page.locator(".solok-chart-builder .solok-bars li")).to_have_count(13)
+    shot(page, "chart")
+
+    # The same journey's pages on a phone: readable, nothing wider than the screen.
+    phone = new_page(phone=True)
+    for path, name in (("/", "home"), ("/dataset/?q=penduduk", "search"), (page.url, "preview"), ("/statistik", "stats")):
+        phone.goto(path)
+        assert journeys.fits_the_screen(phone), name
+        shot(phone, f"phone-{name}")
+
+
+def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(portal, page, shot, tmp_path):
+    officer = journeys.make_officer(portal, "petugas-dinkes", "dinkes")
+    journeys.login(page, officer)
+
+    page.goto("/dataset/new")
+    journeys.fill(
+        page,
+        {
+            "title": "Jumlah Posyandu Aktif Kota Solok 2024",
+            "notes": "Jumlah posyandu yang aktif per kelurahan.",
+            "owner_org": portal.api("organization_show", id="dinkes")["id"],
+            "kategori": "1.02",
+            "tag_string": "posyandu",
+        },
+    )
+    shot(page, "form-page-1")
+    journeys.next_form_page(page)
+
+    journeys.fill(
+        page,
+        {
+            "konsep": "Posyandu aktif adalah posyandu yang menyelenggarakan kegiatan setiap bulan.",
+            "klasifikasi_penyajian": "per kelurahan",
+            "ukuran": "Jumlah",
+            "satuan": "unit",
+            "jenis": "statistik",
+            "jenis_statistik": "sektoral",
+        },
+    )
+    journeys.next_form_page(page)
+
+    # A wrong year: the form says which field and what is expected; nothing moves on.
+    page3 = {
+        "accrualPeriodicity": "tahunan",
+        "accessRights": "terbuka",
+        "tahun_data": "1800",
+        "tingkat_penyajian": "kelurahan",
+        "cakupan_wilayah": "13.72",
+    }
+    journeys.fill(page, page3)
+    journeys.next_form_page(page)
+    expect(page.locator(".error-explanation")).to_contain_text("Tahun Data")
+    shot(page, "form-error")
+    assert portal.api("package_show", id="jumlah-posyandu-aktif-kota-solok-2024").get("tahun_data") in (None, "")
+
+    journeys.fill(page, {**page3, "tahun_data": "2024"})
+    journeys.next_form_page(page)
+    journeys.fill(page, {"maintainer": "Petugas Dinkes", "maintainer_email": "dinkes@solokkota.go.id"})
+    journeys.next_form_page(page)
+    journeys.next_form_page(page)  # the optional statistical activity page
+
+    table = tmp_path / "posyandu-2024.csv"
+    table.write_text("kelurahan,posyandu_aktif\nTanah Garam,9\nVI Suku,5\nLaing,4\n", encoding="utf-8")
+    journeys.upload_resource(page, table, "Posyandu aktif per kelurahan 2024")
+
+    expect(page.locator("h1")).to_contain_text("Jumlah Posyandu Aktif Kota Solok 2024")
+    shot(page, "dataset-saved")
+    dataset = portal.api("package_show", id="jumlah-posyandu-aktif-kota-solok-2024")
+    assert (dataset["tahun_data"], dataset["ukuran"], dataset["organization"]["name"]) == ("2024", "Jumlah", "dinkes")
+    [resource] = dataset["resources"]
+    assert resource["url_type"] == "upload" and resource["format"] == "CSV"
+    # The uploaded file is previewed on its page.
+    page.goto(f"/dataset/{dataset['name']}/resource/{resource['id']}")
+    expect(page.locator(".solok-preview-table tbody tr")).to_have_count(3)
+
+
+def test_language_switch_to_english_and_back(page, shot):
+    page.goto("/dataset/")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    journeys.switch_language(page, "en")
+    expect(page).to_have_url(re.compile(r"/en/dataset"))
+    expect(page.locator("section.module-facet h2").first).to_have_text(re.compile("Topic"))
+    shot(page, "english")
+    page.goto("/en/")
+    expect(page.locator(".solok-hero label")).to_have_text("Search the data of Kota Solok")
+    journeys.switch_language(page, "id")
+    expect(page.locator(".solok-hero label")).to_have_text("Cari data Kota Solok")
+    shot(page, "indonesian-again")
+
+
+def test_screenshots_are_saved(shot, page):
+    page.goto("/statistik")
+    path = shot(page, "statistics")
+    assert Path(path).stat().st_size > 10_000
