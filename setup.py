@@ -31,7 +31,7 @@ setup(
         "ckanext.solok.i18n": "i18n",
     },
     package_data={
-        "ckanext.solok": ["config_declaration.yaml", "templates/**/*.html", "public/**/*.css"],
+        "ckanext.solok": ["config_declaration.yaml", "templates/**/*.html", "public/**/*.css", "public/**/*.svg"],
         "ckanext.solok.search": ["config_declaration.yaml"],
         "ckanext.solok.demo": ["*.json", "files/*.csv"],
         "ckanext.solok.migration.solok_search": ["alembic.ini", "README", "script.py.mako"],

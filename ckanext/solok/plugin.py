@@ -11,7 +11,7 @@ import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import access, cli, facets, helpers, search, views
+from ckanext.solok import access, cli, facets, forms, helpers, search, views
 from ckanext.solok.logic import action, validators
 
 
@@ -54,6 +54,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        forms.install()
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
         _declare(declaration, "ckanext.solok")

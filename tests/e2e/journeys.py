@@ -29,7 +29,8 @@ def login(page: Page, name: str, password: str = PASSWORD) -> None:
 
 
 def next_form_page(page: Page) -> None:
-    page.locator("button[name=save][value=continue]").click()
+    """The SDI form's "Next" button (each page saves the dataset as a draft)."""
+    page.locator("form button.btn-primary[name=save]").click()
 
 
 def fill(page: Page, values: dict[str, str]) -> None:
@@ -37,16 +38,11 @@ def fill(page: Page, values: dict[str, str]) -> None:
     for name, value in values.items():
         field = page.locator(f"[name='{name}']").first
         if field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
+            # force: CKAN dresses some selects with an autocomplete widget that hides them.
+            field.select_option(value, force=True)
         else:
             field.fill(value)
-
-
-def error_for(page: Page, field: str) -> Any:
-    """The error message shown next to ``field`` (CKAN's form macros) or in the error summary."""
-    return page.locator(f"#field-{field} ~ .error-block, .error-explanation li:has-text('{field}')").or_(
-        page.locator(".error-explanation")
-    ).first
+            field.press("Escape")  # closes an autocomplete list (keywords)
 
 
 def upload_resource(page: Page, path: Path, name: str, fmt: str = "CSV") -> None:

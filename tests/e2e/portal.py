@@ -62,6 +62,7 @@ def write_ini(port: int) -> Path:
                 "ckan.site_id = solok-e2e",
                 f"ckan.storage_path = {VAR / 'storage'}",
                 "ckanext.solok.stats.cache_seconds = 0",
+                "ckan.site_logo = /solok/logo.svg",
                 "",
             ]
         ),

@@ -13,7 +13,8 @@ POPULATION = "Jumlah Penduduk Menurut Kelurahan dan Jenis Kelamin Kota Solok 202
 
 
 def facet(page, title):
-    return page.locator("section.module-facet", has=page.locator("h2", has_text=title))
+    """The facet box headed ``title`` on a search page."""
+    return page.locator("section.module-narrow", has=page.locator("h2.module-heading", has_text=title))
 
 
 def test_citizen_finds_previews_and_downloads_population_data(page, new_page, shot, tmp_path):
@@ -22,7 +23,7 @@ def test_citizen_finds_previews_and_downloads_population_data(page, new_page, sh
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.locator("h1")).to_contain_text("Kota Solok")
     expect(page.locator("#solok-topics")).to_contain_text("Administrasi Kependudukan")
-    expect(page.locator("#solok-chart-opd li").first).to_be_visible()
+    expect(page.locator(".solok-stats-panel .solok-bars li").first).to_be_visible()
     shot(page, "home-desktop")
 
     page.get_by_label("Cari data Kota Solok").fill("penduduk")
@@ -31,9 +32,9 @@ def test_citizen_finds_previews_and_downloads_population_data(page, new_page, sh
     expect(page.locator(".dataset-list")).to_contain_text(POPULATION)
     shot(page, "search-penduduk")
 
-    facet(page, "OPD").get_by_role("link", name=re.compile("Kependudukan dan Pencatatan Sipil")).click()
+    facet(page, "OPD").locator("a[href*='organization=disdukcapil']").click()
     expect(page).to_have_url(re.compile("organization=disdukcapil"))
-    facet(page, "Topik").get_by_role("link", name=re.compile("Administrasi Kependudukan")).click()
+    facet(page, "Topik").locator("a[href*='kategori=2.12']").click()
     expect(page).to_have_url(re.compile(r"kategori=2\.12"))
     expect(page).to_have_url(re.compile("q=penduduk"))
     results = page.locator(".dataset-list .dataset-item")
@@ -88,6 +89,7 @@ def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(porta
             "owner_org": portal.api("organization_show", id="dinkes")["id"],
             "kategori": "1.02",
             "tag_string": "posyandu",
+            "license_id": "cc-by",
         },
     )
     shot(page, "form-page-1")
@@ -146,7 +148,7 @@ def test_language_switch_to_english_and_back(page, shot):
     expect(page.locator("html")).to_have_attribute("lang", "id")
     journeys.switch_language(page, "en")
     expect(page).to_have_url(re.compile(r"/en/dataset"))
-    expect(page.locator("section.module-facet h2").first).to_have_text(re.compile("Topic"))
+    expect(page.locator("section.module-narrow h2.module-heading").first).to_contain_text("Topic")
     shot(page, "english")
     page.goto("/en/")
     expect(page.locator(".solok-hero label")).to_have_text("Search the data of Kota Solok")
