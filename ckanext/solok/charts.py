@@ -31,7 +31,7 @@ def column_chart(points: list[dict[str, Any]], title: str, value_key: str = "tot
         y = height - pad_bottom - h
         label = escape(point["label"])
         parts.append(
-            f'<g><title>{label}: {value}</title>'
+            f"<g><title>{label}: {value}</title>"
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" rx="3"/>'
             f'<text x="{x + bar / 2:.1f}" y="{y - 6:.1f}" class="value">{value}</text>'
             f'<text x="{x + bar / 2:.1f}" y="{height - pad_bottom + 18}" class="label">{label}</text></g>'

@@ -40,6 +40,9 @@ class Table:
     note: str = ""
     truncated: bool = False
     numeric: list[int] = field(default_factory=list)
+    #: Numbers written the Indonesian way (1.234,5): files saved with ";" by
+    #: spreadsheets set to Indonesian.
+    indonesian_numbers: bool = False
 
     @property
     def row_count(self) -> int:
@@ -131,7 +134,7 @@ def parse_csv(data: bytes, max_rows: int) -> Table:
             rows.append(row)
     except csv.Error:
         raise PreviewError(tk._("This file is not a valid CSV table. Download it to open it.")) from None
-    return _table(header, rows, note, truncated)
+    return _table(header, rows, note, truncated, indonesian=getattr(dialect, "delimiter", ",") == ";")
 
 
 def _cell(value: Any) -> str:
@@ -183,39 +186,44 @@ def parse_xlsx(data: bytes, max_rows: int) -> Table:
     return _table([_cell(v) for v in header_row], rows, note, truncated)
 
 
-def _table(header: list[str], rows: list[list[str]], note: str, truncated: bool) -> Table:
+def _table(header: list[str], rows: list[list[str]], note: str, truncated: bool, indonesian: bool = False) -> Table:
     while header and not header[-1].strip() and all(len(r) < len(header) or not r[len(header) - 1] for r in rows):
         header = header[:-1]
     width = max([len(header)] + [len(r) for r in rows])
-    header = [h.strip() or tk._("Column {n}").format(n=i + 1) for i, h in enumerate(header + [""] * (width - len(header)))]
+    header = [
+        h.strip() or tk._("Column {n}").format(n=i + 1) for i, h in enumerate(header + [""] * (width - len(header)))
+    ]
     rows = [r + [""] * (width - len(r)) for r in rows]
-    table = Table(header=header, rows=rows, note=note, truncated=truncated)
-    table.numeric = [i for i in range(width) if _is_numeric_column(rows, i)]
+    table = Table(header=header, rows=rows, note=note, truncated=truncated, indonesian_numbers=indonesian)
+    table.numeric = [i for i in range(width) if _is_numeric_column(rows, i, indonesian)]
     return table
 
 
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")  # 85.553 or 1.234,5 (Indonesian style)
-_ID_DECIMAL = re.compile(r"^-?\d+,\d+$")
+_ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$")  # 85.553 or 1.234,5 (Indonesian style)
+_ID_UNAMBIGUOUS = re.compile(r"^-?(\d{1,3}(\.\d{3}){2,}(,\d+)?|\d{1,3}(\.\d{3})+,\d+|\d+,\d+)$")
 _LEADING_ZERO = re.compile(r"^-?0\d")
 
 
-def number(text: str) -> float | None:
-    """The number in a cell written the international or the Indonesian way; ``None`` if it is not one."""
+def number(text: str, indonesian: bool = False) -> float | None:
+    """The number in a cell; ``None`` if it is not one.
+
+    ``85.553`` is eighty-five thousand in Indonesian writing and 85.553 in
+    international writing: ``indonesian`` says which the file uses. Forms that
+    can only be Indonesian (``1.234.567``, ``1,5``) are read as such anyway.
+    """
     value = text.strip().replace(" ", "")
+    if (indonesian and _ID_NUMBER.match(value)) or _ID_UNAMBIGUOUS.match(value):
+        return float(value.replace(".", "").replace(",", "."))
     if _PLAIN_NUMBER.match(value):
         return float(value)
-    if _ID_NUMBER.match(value):
-        return float(value.replace(".", "").replace(",", "."))
-    if _ID_DECIMAL.match(value):
-        return float(value.replace(",", "."))
     return None
 
 
-def _is_numeric_column(rows: list[list[str]], index: int) -> bool:
+def _is_numeric_column(rows: list[list[str]], index: int, indonesian: bool) -> bool:
     cells = [r[index] for r in rows if r[index].strip()]
     # Codes such as 13.72.01.1001 or 0812… are identifiers, not quantities.
-    return bool(cells) and all(number(c) is not None and not _LEADING_ZERO.match(c.strip()) for c in cells)
+    return bool(cells) and all(number(c, indonesian) is not None and not _LEADING_ZERO.match(c.strip()) for c in cells)
 
 
 def load_table(resource: dict[str, Any]) -> Table:
@@ -244,7 +252,7 @@ def chart(table: Table, label: int, value: int, limit: int = 30) -> list[dict[st
         return []
     bars = []
     for row in table.rows[:limit]:
-        amount = number(row[value])
+        amount = number(row[value], table.indonesian_numbers)
         if amount is not None:
             bars.append({"label": row[label], "value": amount})
     top = max((abs(b["value"]) for b in bars), default=0) or 1

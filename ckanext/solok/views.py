@@ -85,7 +85,11 @@ def preview_context(package: dict[str, Any], resource: dict[str, Any], page: int
     pages = max(1, -(-table.row_count // per_page))
     page = min(max(page, 1), pages)
     result.update(
-        table=table, page=page, pages=pages, first=(page - 1) * per_page, rows=table.rows[(page - 1) * per_page :][:per_page]
+        table=table,
+        page=page,
+        pages=pages,
+        first=(page - 1) * per_page,
+        rows=table.rows[(page - 1) * per_page :][:per_page],
     )
     return result
 

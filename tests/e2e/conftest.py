@@ -69,7 +69,11 @@ def new_page(browser: Browser, portal: Portal, request: pytest.FixtureRequest) -
     pages: list[Page] = []
 
     def make(phone: bool = False) -> Page:
-        options: dict[str, Any] = {"base_url": portal.url, "viewport": PHONE if phone else DESKTOP, "accept_downloads": True}
+        options: dict[str, Any] = {
+            "base_url": portal.url,
+            "viewport": PHONE if phone else DESKTOP,
+            "accept_downloads": True,
+        }
         if phone:
             options.update(device_scale_factor=2, is_mobile=True, has_touch=True)
         context = browser.new_context(**options)

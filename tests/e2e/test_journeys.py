@@ -70,7 +70,12 @@ def test_citizen_finds_previews_and_downloads_population_data(page, new_page, sh
 
     # The same journey's pages on a phone: readable, nothing wider than the screen.
     phone = new_page(phone=True)
-    for path, name in (("/", "home"), ("/dataset/?q=penduduk", "search"), (page.url, "preview"), ("/statistik", "stats")):
+    for path, name in (
+        ("/", "home"),
+        ("/dataset/?q=penduduk", "search"),
+        (page.url, "preview"),
+        ("/statistik", "stats"),
+    ):
         phone.goto(path)
         assert journeys.fits_the_screen(phone), name
         shot(phone, f"phone-{name}")
