@@ -168,3 +168,9 @@ def test_a_form_page_with_an_error_stays_on_its_page(app, clean_db):
     assert 'action="/dataset/new/posyandu/3"' in html
     again = post("/dataset/new/posyandu/3", dict(page3, tahun_data="2024", _ckan_phase="3", save=""), 302)
     assert again.headers["Location"].endswith("/dataset/new/posyandu/4")
+
+
+def test_facets_show_full_names(app, catalogue):
+    body = app.get("/dataset/").get_data(as_text=True)
+    assert '<span class="item-label">Administrasi Kependudukan dan Pencatatan Sipil</span>' in body
+    assert "Administrasi Kependud..." not in body

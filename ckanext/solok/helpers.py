@@ -127,6 +127,11 @@ def _color(name: str) -> str:
     return value if _COLOR.match(value) else _DEFAULT_COLORS[name]
 
 
+def solok_facet_label(item: dict[str, Any]) -> str:
+    """A facet value's full label (CKAN cuts labels at 22 characters unless given a label function)."""
+    return item.get("display_name") or item.get("name") or ""
+
+
 def solok_number(value: float) -> str:
     """A number written the way the page's language writes it (85.553 in Indonesian)."""
     from ckan.lib.formatters import localised_number
@@ -152,6 +157,7 @@ def get_helpers() -> dict[str, Any]:
         "solok_preview_format": solok_preview_format,
         "solok_brand": solok_brand,
         "solok_number": solok_number,
+        "solok_facet_label": solok_facet_label,
         "solok_vocabulary_choices": solok_vocabulary_choices,
         "solok_vocabulary_label": solok_vocabulary_label,
         "solok_sections": solok_sections,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -162,7 +161,30 @@ def test_language_switch_to_english_and_back(page, shot):
     shot(page, "indonesian-again")
 
 
-def test_screenshots_are_saved(shot, page):
+def test_facets_work_with_the_keyboard(page, shot):
+    page.goto("/dataset/")
+    # Tab from the top of the page until a facet link has the focus, then press Enter.
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('section.module-narrow') && document.activeElement.href"):
+            break
+    else:
+        raise AssertionError("no facet link can be reached with Tab")
+    target = page.evaluate("document.activeElement.getAttribute('href')")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused facet link shows no focus outline"
+    shot(page, "facet-focus")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(target.split("?")[1].split("&")[0])))
+
+
+def test_statistics_page_on_desktop_and_phone(page, new_page, shot):
     page.goto("/statistik")
-    path = shot(page, "statistics")
-    assert Path(path).stat().st_size > 10_000
+    expect(page.locator("h1")).to_have_text("Statistik katalog")
+    expect(page.locator("svg.solok-column-chart")).to_be_visible()
+    expect(page.locator("#solok-overdue tbody tr").first).to_be_visible()
+    shot(page, "desktop")
+    phone = new_page(phone=True)
+    phone.goto("/statistik")
+    assert journeys.fits_the_screen(phone)
+    shot(phone, "phone")
