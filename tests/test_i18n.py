@@ -18,6 +18,15 @@ def _ids(catalog) -> set[str]:
     return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
 
 
+def _text(value):
+    """A message id or translation, hashable: plural forms are sequences (lists in a .mo)."""
+    return value if isinstance(value, str) else tuple(value)
+
+
+def _translated(message) -> bool:
+    return bool(message.string) if isinstance(message.string, str) else all(message.string)
+
+
 def test_template_is_current_with_the_sources(tmp_path):
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
@@ -50,9 +59,9 @@ def test_every_locale_translates_every_message_and_is_compiled():
         with po_path.open("rb") as f:
             po = read_po(f, locale=locale)
         assert _ids(po) == wanted, f"{locale}: run the update command from the README"
-        assert not [m.id for m in po if m.id and not m.string], f"{locale}: untranslated messages"
+        assert not [m.id for m in po if m.id and not _translated(m)], f"{locale}: untranslated messages"
         with mo_path.open("rb") as f:
             mo = read_mo(f)
-        assert {m.id: m.string for m in mo if m.id} == {
-            m.id: m.string for m in po if m.id
+        assert {_text(m.id): _text(m.string) for m in mo if m.id} == {
+            _text(m.id): _text(m.string) for m in po if m.id
         }, f"{locale}: the .mo is not compiled from the current .po"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -56,6 +57,15 @@ def upload_resource(page: Page, path: Path, name: str, fmt: str = "CSV") -> None
     else:
         format_field.fill(fmt)
     page.locator("button[name=save][value=go-metadata]").click()
+
+
+def search_for(page: Page, query: str) -> None:
+    """Search from the home page's search box, as a visitor does."""
+    page.goto("/")
+    box = page.locator("#solok-home-search")
+    box.fill(query)
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dataset/?\?q="))
 
 
 def switch_language(page: Page, code: str) -> None:

@@ -25,8 +25,8 @@ def test_citizen_finds_previews_and_downloads_population_data(page, new_page, sh
     expect(page.locator(".solok-stats-panel .solok-bars li").first).to_be_visible()
     shot(page, "home-desktop")
 
-    page.get_by_label("Cari data Kota Solok").fill("penduduk")
-    page.get_by_label("Cari data Kota Solok").press("Enter")
+    expect(page.get_by_label("Cari data Kota Solok")).to_be_visible()  # the search box is labelled
+    journeys.search_for(page, "penduduk")
     expect(page).to_have_url(re.compile(r"/dataset/?\?q=penduduk"))
     expect(page.locator(".dataset-list")).to_contain_text(POPULATION)
     shot(page, "search-penduduk")
