@@ -174,3 +174,20 @@ def test_facets_show_full_names(app, catalogue):
     body = app.get("/dataset/").get_data(as_text=True)
     assert '<span class="item-label">Administrasi Kependudukan dan Pencatatan Sipil</span>' in body
     assert "Administrasi Kependud..." not in body
+
+
+@pytest.mark.ckan_config("ckan.search.rows_max", "2")
+def test_figures_page_through_a_small_rows_max(catalogue):
+    assert stats.collect().total == 3
+
+
+def test_growth_chart_labels_never_crowd():
+    from ckanext.solok import charts
+
+    months = [{"label": f"2025-{m:02d}", "total": m * 3} for m in range(1, 13)] + [
+        {"label": f"2026-{m:02d}", "total": 36 + m} for m in range(1, 13)
+    ]
+    svg = str(charts.column_chart(months, "Pertumbuhan <katalog>"))
+    assert svg.count("<rect") == 24 and svg.count('class="label"') == 8
+    assert 'aria-label="Pertumbuhan &lt;katalog&gt;"' in svg and "<title>2026-12: 48</title>" in svg
+    assert str(charts.column_chart([], "Kosong")).count("<rect") == 0

@@ -241,3 +241,12 @@ def test_codes_with_leading_zeros_are_not_charted():
     table = preview.parse_csv(b"kode,nama,jumlah\n0101,A,5\n0102,B,7\n", 100)
     assert table.numeric == [2]
     assert preview.default_columns(table) == (1, 2)
+
+
+def test_very_wide_files_show_their_first_columns(app, sysadmin):
+    header = ",".join(f"k{i}" for i in range(300))
+    row = ",".join(str(i) for i in range(300))
+    pkg, res = make(sysadmin, f"{header}\n{row}\n".encode())
+    body = app.get(preview_url(pkg, res)).get_data(as_text=True)
+    assert "1 baris, 60 kolom." in body and "60 kolom pertama" in body
+    assert ">k59<" in body and ">k60<" not in body

@@ -18,6 +18,8 @@ def column_chart(points: list[dict[str, Any]], title: str, value_key: str = "tot
     slot = width / count
     bar = min(56.0, slot * 0.7)
     top = max((p[value_key] for p in points), default=0) or 1
+    # At most 8 month labels and 12 value labels, so that they never overlap.
+    every = -(-count // 8)
     parts = [
         f'<svg class="solok-column-chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" preserveAspectRatio="xMidYMid meet">',
@@ -33,8 +35,11 @@ def column_chart(points: list[dict[str, Any]], title: str, value_key: str = "tot
         parts.append(
             f"<g><title>{label}: {value}</title>"
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" rx="3"/>'
-            f'<text x="{x + bar / 2:.1f}" y="{y - 6:.1f}" class="value">{value}</text>'
-            f'<text x="{x + bar / 2:.1f}" y="{height - pad_bottom + 18}" class="label">{label}</text></g>'
         )
+        if count <= 12:
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 6:.1f}" class="value">{value}</text>')
+        if i % every == 0:
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - pad_bottom + 22}" class="label">{label}</text>')
+        parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))

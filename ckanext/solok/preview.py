@@ -27,6 +27,8 @@ TABLE_FORMATS = {"CSV": "csv", "TSV": "csv", "XLSX": "xlsx"}
 #: An XLSX is a zip; refuse archives that would unpack to more than this many
 #: times their size (a "zip bomb" fits in a few kilobytes).
 MAX_UNPACK_RATIO = 100
+#: Columns shown; a file with thousands of columns is not a table to read on a page.
+MAX_COLUMNS = 60
 
 
 class PreviewError(Exception):
@@ -123,6 +125,7 @@ def parse_csv(data: bytes, max_rows: int) -> Table:
         header = next(reader, None)
         if not header:
             raise PreviewError(tk._("This file is empty."))
+        header = header[: MAX_COLUMNS + 1]
         rows: list[list[str]] = []
         truncated = False
         for row in reader:
@@ -131,7 +134,7 @@ def parse_csv(data: bytes, max_rows: int) -> Table:
             if len(rows) >= max_rows:
                 truncated = True
                 break
-            rows.append(row)
+            rows.append(row[: MAX_COLUMNS + 1])
     except csv.Error:
         raise PreviewError(tk._("This file is not a valid CSV table. Download it to open it.")) from None
     return _table(header, rows, note, truncated, indonesian=getattr(dialect, "delimiter", ",") == ";")
@@ -169,7 +172,7 @@ def parse_xlsx(data: bytes, max_rows: int) -> Table:
         rows: list[list[str]] = []
         truncated = False
         for row in values:
-            cells = [_cell(v) for v in row]
+            cells = [_cell(v) for v in row[: MAX_COLUMNS + 1]]
             if not any(c.strip() for c in cells):
                 continue
             if len(rows) >= max_rows:
@@ -183,10 +186,13 @@ def parse_xlsx(data: bytes, max_rows: int) -> Table:
         log.info("XLSX preview failed", exc_info=True)
         raise broken from None
     note = tk._("First sheet: {name}").format(name=sheet.title) if len(book.sheetnames) > 1 else ""
-    return _table([_cell(v) for v in header_row], rows, note, truncated)
+    return _table([_cell(v) for v in header_row[: MAX_COLUMNS + 1]], rows, note, truncated)
 
 
 def _table(header: list[str], rows: list[list[str]], note: str, truncated: bool, indonesian: bool = False) -> Table:
+    if len(header) > MAX_COLUMNS or any(len(r) > MAX_COLUMNS for r in rows):
+        note = " ".join(filter(None, [note, tk._("Only the first {n} columns are shown.").format(n=MAX_COLUMNS)]))
+        header, rows = header[:MAX_COLUMNS], [r[:MAX_COLUMNS] for r in rows]
     while header and not header[-1].strip() and all(len(r) < len(header) or not r[len(header) - 1] for r in rows):
         header = header[:-1]
     width = max([len(header)] + [len(r) for r in rows])

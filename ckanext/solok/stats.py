@@ -48,7 +48,8 @@ def public_datasets() -> Iterator[dict[str, Any]]:
     while True:
         page = _search(q="*:*", rows=_PAGE, start=start, sort="metadata_created asc")
         yield from page["results"]
-        start += _PAGE
+        # ckan.search.rows_max may give fewer rows than asked for.
+        start += len(page["results"])
         if start >= page["count"] or not page["results"]:
             return
 
@@ -92,7 +93,10 @@ def schedule(dataset: dict[str, Any], grace_days: int) -> Schedule:
     until = data_until(dataset)
     period = PERIODS.get(frequency)
     due = until + period + dt.timedelta(days=grace_days) if until and period else None
-    return Schedule(dataset=dataset, frequency=frequency, data_until=until, due=due)
+    # Only what the pages show is kept (the figures are cached).
+    org = dataset.get("organization") or {}
+    brief = {"name": dataset.get("name"), "title": dataset.get("title"), "organization": {"title": org.get("title")}}
+    return Schedule(dataset=brief, frequency=frequency, data_until=until, due=due)
 
 
 @dataclass
