@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -48,7 +49,9 @@ def _environment() -> dict[str, str]:
 
 def write_ini(port: int) -> Path:
     VAR.mkdir(parents=True, exist_ok=True)
-    (VAR / "storage").mkdir(exist_ok=True)
+    # The database is new on every run: so are the uploaded files.
+    shutil.rmtree(VAR / "storage", ignore_errors=True)
+    (VAR / "storage").mkdir()
     ini = VAR / "e2e.ini"
     ini.write_text(
         "\n".join(
