@@ -28,6 +28,17 @@ def login(page: Page, name: str, password: str = PASSWORD) -> None:
     expect(page.locator(f"a[href$='/user/{name}']").first).to_be_attached()
 
 
+def fill_keywords(page: Page, field: str, words: list[str]) -> None:
+    """Type keywords into a field dressed by CKAN's autocomplete (select2): each word, then Enter."""
+    box = page.locator(f"[name='{field}'] + .select2-container .select2-search__field")
+    for word in words:
+        box.click()
+        box.press_sequentially(word)
+        expect(page.locator(".select2-results__option", has_text=word).first).to_be_visible()
+        box.press("Enter")
+    box.press("Escape")
+
+
 def next_form_page(page: Page) -> None:
     """The SDI form's "Next" button (each page saves the dataset as a draft)."""
     page.locator("form button.btn-primary[name=save]").click()
@@ -42,7 +53,6 @@ def fill(page: Page, values: dict[str, str]) -> None:
             field.select_option(value, force=True)
         else:
             field.fill(value)
-            field.press("Escape")  # closes an autocomplete list (keywords)
 
 
 def upload_resource(page: Page, path: Path, name: str, fmt: str = "CSV") -> None:

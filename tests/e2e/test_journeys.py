@@ -92,10 +92,10 @@ def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(porta
             "notes": "Jumlah posyandu yang aktif per kelurahan.",
             "owner_org": portal.api("organization_show", id="dinkes")["id"],
             "kategori": "1.02",
-            "tag_string": "posyandu",
             "license_id": "cc-by",
         },
     )
+    journeys.fill_keywords(page, "tag_string", ["posyandu", "balita"])
     shot(page, "form-page-1")
     journeys.next_form_page(page)
 
@@ -140,6 +140,8 @@ def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(porta
     shot(page, "dataset-saved")
     dataset = portal.api("package_show", id="jumlah-posyandu-aktif-kota-solok-2024")
     assert (dataset["tahun_data"], dataset["ukuran"], dataset["organization"]["name"]) == ("2024", "Jumlah", "dinkes")
+    assert sorted(t["name"] for t in dataset["tags"]) == ["balita", "posyandu"]
+    assert dataset["license_id"] == "cc-by" and dataset["maintainer_email"] == "dinkes@solokkota.go.id"
     [resource] = dataset["resources"]
     assert resource["url_type"] == "upload" and resource["format"] == "CSV"
     # The uploaded file is previewed on its page.
