@@ -95,3 +95,46 @@ def switch_language(page: Page, code: str) -> None:
 def fits_the_screen(page: Page) -> bool:
     """Nothing wider than the viewport (no sideways scrolling on a phone)."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+_A11Y_PROBLEMS = """() => {
+  const problems = [];
+  for (const img of document.querySelectorAll('img')) {
+    if (!img.hasAttribute('alt')) problems.push('image without alt text: ' + img.getAttribute('src'));
+  }
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (el.type === 'hidden' || el.closest('[aria-hidden=true]')) continue;
+    const labelled = (el.id && document.querySelector('label[for="' + el.id + '"]')) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby') || el.closest('label') || el.title;
+    if (!labelled) problems.push('form field without a label: ' + el.tagName + ' ' + (el.name || el.id));
+  }
+  return problems;
+}"""
+
+_COLOURS = """(selector) => [...document.querySelectorAll(selector)].filter(el => el.offsetParent !== null).map(el => {
+  let bg = el, background = 'rgba(0, 0, 0, 0)';
+  while (bg && (background === 'rgba(0, 0, 0, 0)' || background === 'transparent')) {
+    background = getComputedStyle(bg).backgroundColor; bg = bg.parentElement;
+  }
+  return [getComputedStyle(el).color, background === 'rgba(0, 0, 0, 0)' ? 'rgb(255, 255, 255)' : background];
+})"""
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """Images without alt text and form fields without a label on the current page."""
+    return page.evaluate(_A11Y_PROBLEMS)
+
+
+def _luminance(css: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"[\d.]+", css)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratios(page: Page, selector: str) -> list[float]:
+    """WCAG contrast of the text of each visible ``selector`` element against its background."""
+    ratios = []
+    for colour, background in page.evaluate(_COLOURS, selector):
+        light, dark = sorted((_luminance(colour), _luminance(background)), reverse=True)
+        ratios.append(round((light + 0.05) / (dark + 0.05), 2))
+    return ratios

@@ -190,3 +190,27 @@ def test_statistics_page_on_desktop_and_phone(page, new_page, shot):
     phone.goto("/statistik")
     assert journeys.fits_the_screen(phone)
     shot(phone, "phone")
+
+
+def test_accessibility_basics_of_the_citizens_pages(page, portal):
+    dataset = portal.api("package_show", id="jumlah-penduduk-menurut-kelurahan-dan-jenis-kelamin-kota-solok-2024")
+    resource = f"/dataset/{dataset['name']}/resource/{dataset['resources'][0]['id']}"
+    for path in ("/", "/dataset/", f"/dataset/{dataset['name']}", resource, f"{resource}/pratinjau", "/statistik"):
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", "id")
+        assert journeys.accessibility_problems(page) == [], path
+        assert page.locator("h1").count() >= 1, path
+    # Text the portal colours itself is readable (WCAG AA: 4.5:1 for body text).
+    page.goto("/")
+    for selector in (
+        ".solok-hero h1",
+        ".solok-hero label",
+        ".solok-search-row .btn",
+        ".solok-count",
+        ".solok-bar-value",
+    ):
+        ratios = journeys.contrast_ratios(page, selector)
+        assert ratios and min(ratios) >= 4.5, (selector, ratios)
+    page.goto(f"{resource}/pratinjau")
+    ratios = journeys.contrast_ratios(page, ".btn.solok-btn")
+    assert ratios and min(ratios) >= 4.5, ratios
