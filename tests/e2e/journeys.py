@@ -93,8 +93,13 @@ def switch_language(page: Page, code: str) -> None:
 
 
 def fits_the_screen(page: Page) -> bool:
-    """Nothing wider than the viewport (no sideways scrolling on a phone)."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    """Nothing wider than the screen (no sideways scrolling or zooming out on a phone).
+
+    Compared with the configured width: a mobile browser widens its layout
+    viewport (``innerWidth``) to whatever overflows.
+    """
+    width = page.viewport_size["width"] if page.viewport_size else 375
+    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 _A11Y_PROBLEMS = """() => {

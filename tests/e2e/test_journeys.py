@@ -44,7 +44,9 @@ def test_citizen_finds_previews_and_downloads_population_data(page, new_page, sh
 
     page.get_by_role("link", name=POPULATION).first.click()
     expect(page.locator("h1")).to_contain_text(POPULATION)
+    dataset_url = page.url
     page.locator(".resource-item a.heading").first.click()
+    resource_url = page.url
 
     preview = page.locator(".solok-preview-table")
     expect(preview.locator("thead")).to_contain_text("kelurahan")
@@ -69,15 +71,21 @@ def test_citizen_finds_previews_and_downloads_population_data(page, new_page, sh
 
     # The same journey's pages on a phone: readable, nothing wider than the screen.
     phone = new_page(phone=True)
-    for path, name in (
-        ("/", "home"),
-        ("/dataset/?q=penduduk", "search"),
-        (page.url, "preview"),
-        ("/statistik", "stats"),
-    ):
+    pages = {
+        "home": "/",
+        "search": "/dataset/?q=penduduk",
+        "dataset": dataset_url,
+        "resource": resource_url,
+        "preview": page.url,
+        "stats": "/statistik",
+    }
+    for name, path in pages.items():
         phone.goto(path)
         assert journeys.fits_the_screen(phone), name
         shot(phone, f"phone-{name}")
+    # On a phone the file and its preview come first, before the sidebar.
+    phone.goto(resource_url)
+    assert phone.locator(".solok-preview").bounding_box()["y"] < phone.locator("aside.secondary").bounding_box()["y"]
 
 
 def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(portal, page, shot, tmp_path):
