@@ -83,9 +83,11 @@ def test_citizen_finds_previews_and_downloads_population_data(page, new_page, sh
         phone.goto(path)
         assert journeys.fits_the_screen(phone), name
         shot(phone, f"phone-{name}")
-    # On a phone the file and its preview come first, before the sidebar.
+    # On a phone the content comes first, the sidebar after it.
     phone.goto(resource_url)
     assert phone.locator(".solok-preview").bounding_box()["y"] < phone.locator("aside.secondary").bounding_box()["y"]
+    phone.goto(dataset_url)
+    assert phone.locator(".resource-list").bounding_box()["y"] < phone.locator("aside.secondary").bounding_box()["y"]
 
 
 def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(portal, page, shot, tmp_path):
