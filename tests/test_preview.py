@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import pathlib
 import uuid
 import zipfile
 
@@ -250,3 +251,21 @@ def test_very_wide_files_show_their_first_columns(app, sysadmin):
     body = app.get(preview_url(pkg, res)).get_data(as_text=True)
     assert "1 baris, 60 kolom." in body and "60 kolom pertama" in body
     assert ">k59<" in body and ">k60<" not in body
+
+
+FK_STORAGE = str(pathlib.Path(__file__).resolve().parents[1] / "var" / "test-storage" / "file-keeper")
+
+
+@pytest.mark.ckan_config("ckan.files.storage.default.type", "ckan:fs")
+@pytest.mark.ckan_config("ckan.files.storage.default.path", FK_STORAGE)
+@pytest.mark.ckan_config("ckan.files.storage.default.initialize", "true")
+def test_files_in_a_file_keeper_storage(app, sysadmin):
+    """CKAN 2.12's own file storages (file-keeper) are read too, not only the legacy storage path."""
+    from ckan.lib import files
+
+    pkg, res = make(sysadmin, POPULATION.encode())
+    upload = uploader.get_resource_uploader(res)
+    assert isinstance(upload.storage, files.Storage)
+    assert "Tanah Garam" in app.get(preview_url(pkg, res)).get_data(as_text=True)
+    upload.storage.remove(files.FileData(files.Location(upload.get_path(res["id"]))))
+    assert "tidak ditemukan" in app.get(preview_url(pkg, res)).get_data(as_text=True)
