@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -53,6 +54,31 @@ def fill(page: Page, values: dict[str, str]) -> None:
             field.select_option(value, force=True)
         else:
             field.fill(value)
+
+
+def sdi_form_pages(title: str, organization_id: str, topic: str = "1.02") -> list[dict[str, str]]:
+    """Valid values for the five pages of the SDI form (keywords apart: see :func:`fill_keywords`)."""
+    return [
+        {"title": title, "notes": f"Definisi: {title}.", "owner_org": organization_id, "kategori": topic,
+         "license_id": "cc-by"},
+        {"konsep": f"Konsep: {title}.", "klasifikasi_penyajian": "per kelurahan", "ukuran": "Jumlah",
+         "satuan": "unit", "jenis": "statistik", "jenis_statistik": "sektoral"},
+        {"accrualPeriodicity": "tahunan", "accessRights": "terbuka", "tahun_data": "2024",
+         "tingkat_penyajian": "kelurahan", "cakupan_wilayah": "13.72"},
+        {"maintainer": "Petugas OPD", "maintainer_email": "data@solokkota.go.id"},
+        {},
+    ]  # fmt: skip
+
+
+def create_dataset(page: Page, pages: list[dict[str, str]], table: Path, keywords: Sequence[str] = ()) -> None:
+    """Fill the SDI form page by page from ``/dataset/new`` and upload ``table`` (format from its suffix)."""
+    page.goto("/dataset/new")
+    for number, values in enumerate(pages):
+        fill(page, values)
+        if number == 0 and keywords:
+            fill_keywords(page, "tag_string", list(keywords))
+        next_form_page(page)
+    upload_resource(page, table, table.stem.replace("-", " ").capitalize(), table.suffix[1:].upper())
 
 
 def upload_resource(page: Page, path: Path, name: str, fmt: str = "CSV") -> None:

@@ -94,51 +94,28 @@ def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(porta
     officer = journeys.make_officer(portal, "petugas-dinkes", "dinkes")
     journeys.login(page, officer)
 
-    page.goto("/dataset/new")
-    journeys.fill(
-        page,
-        {
-            "title": "Jumlah Posyandu Aktif Kota Solok 2024",
-            "notes": "Jumlah posyandu yang aktif per kelurahan.",
-            "owner_org": portal.api("organization_show", id="dinkes")["id"],
-            "kategori": "1.02",
-            "license_id": "cc-by",
-        },
+    pages = journeys.sdi_form_pages(
+        "Jumlah Posyandu Aktif Kota Solok 2024", portal.api("organization_show", id="dinkes")["id"]
     )
+    pages[3] = {"maintainer": "Petugas Dinkes", "maintainer_email": "dinkes@solokkota.go.id"}
+    page.goto("/dataset/new")
+    journeys.fill(page, pages[0])
     journeys.fill_keywords(page, "tag_string", ["posyandu", "balita"])
     shot(page, "form-page-1")
     journeys.next_form_page(page)
-
-    journeys.fill(
-        page,
-        {
-            "konsep": "Posyandu aktif adalah posyandu yang menyelenggarakan kegiatan setiap bulan.",
-            "klasifikasi_penyajian": "per kelurahan",
-            "ukuran": "Jumlah",
-            "satuan": "unit",
-            "jenis": "statistik",
-            "jenis_statistik": "sektoral",
-        },
-    )
+    journeys.fill(page, pages[1])
     journeys.next_form_page(page)
 
     # A wrong year: the form says which field and what is expected; nothing moves on.
-    page3 = {
-        "accrualPeriodicity": "tahunan",
-        "accessRights": "terbuka",
-        "tahun_data": "1800",
-        "tingkat_penyajian": "kelurahan",
-        "cakupan_wilayah": "13.72",
-    }
-    journeys.fill(page, page3)
+    journeys.fill(page, {**pages[2], "tahun_data": "1800"})
     journeys.next_form_page(page)
     expect(page.locator(".error-explanation")).to_contain_text("Tahun Data")
     shot(page, "form-error")
     assert portal.api("package_show", id="jumlah-posyandu-aktif-kota-solok-2024").get("tahun_data") in (None, "")
 
-    journeys.fill(page, {**page3, "tahun_data": "2024"})
+    journeys.fill(page, pages[2])  # corrected: 2024
     journeys.next_form_page(page)
-    journeys.fill(page, {"maintainer": "Petugas Dinkes", "maintainer_email": "dinkes@solokkota.go.id"})
+    journeys.fill(page, pages[3])
     journeys.next_form_page(page)
     journeys.next_form_page(page)  # the optional statistical activity page
 
@@ -157,6 +134,25 @@ def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(porta
     # The uploaded file is previewed on its page.
     page.goto(f"/dataset/{dataset['name']}/resource/{resource['id']}")
     expect(page.locator(".solok-preview-table tbody tr")).to_have_count(3)
+
+
+def test_officer_uploads_a_spreadsheet_that_is_previewed(portal, page, shot, tmp_path):
+    import openpyxl
+
+    journeys.login(page, journeys.make_officer(portal, "petugas-distan", "distan-pangan"))
+    book = openpyxl.Workbook()
+    for row in (["kelurahan", "luas_panen_ha"], ["Laing", 212.5], ["Koto Panjang", 148]):
+        book.active.append(row)
+    table = tmp_path / "luas-panen-2024.xlsx"
+    book.save(table)
+    org = portal.api("organization_show", id="distan-pangan")["id"]
+    journeys.create_dataset(page, journeys.sdi_form_pages("Luas Panen Padi Uji 2024", org, "2.09"), table, ["padi"])
+
+    expect(page.locator("h1")).to_contain_text("Luas Panen Padi Uji 2024")
+    page.locator(".resource-item a.heading").first.click()
+    expect(page.locator(".solok-preview-table tbody tr")).to_have_count(2)
+    expect(page.locator(".solok-preview-table tbody")).to_contain_text("212.5")
+    shot(page, "xlsx-preview")
 
 
 def test_language_switch_to_english_and_back(page, shot):
