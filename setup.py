@@ -35,7 +35,7 @@ setup(
         "ckanext.solok.i18n": "i18n",
     },
     package_data={
-        "ckanext.solok": ["config_declaration.yaml", "templates/**/*.html"],
+        "ckanext.solok": ["config_declaration.yaml", "templates/**/*.html", "public/**/*.css", "public/**/*.svg"],
         "ckanext.solok.search": ["config_declaration.yaml"],
         "ckanext.solok.dcat": ["shapes/*.ttl"],
         "ckanext.solok.demo": ["*.json", "files/*.csv"],
@@ -50,6 +50,7 @@ setup(
         "ckanext-scheming==3.1.0",
         "ckanext-dcat==2.4.4",
         "luqum==1.0.0",
+        "openpyxl==3.1.5",
     ],
     extras_require={
         "dev": [
@@ -57,6 +58,7 @@ setup(
             "aiosmtpd==1.4.6",
             "ruff==0.8.4",
             "pyshacl==0.40.1",
+            "playwright==1.65.2",
         ],
     },
     entry_points={

@@ -129,6 +129,14 @@ ensure_venv() {
   echo "$want" > "$stamp"
 }
 
+ensure_browser() {
+  # The browser tests drive Debian's Chromium; Playwright never downloads one.
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  SOLOK_CHROMIUM=${SOLOK_CHROMIUM:-/usr/bin/chromium}
+  export SOLOK_CHROMIUM
+  [ -x "$SOLOK_CHROMIUM" ] || apt_install chromium
+}
+
 setup_common() {
   ensure_build_tools
   ensure_postgres

@@ -26,6 +26,7 @@ ckan config-tool "$INI" -s app:main \
   "ckan.site_url=http://$HOST:$PORT" \
   "ckan.site_id=solok" \
   "ckan.site_title=Portal Satu Data Kota Solok" \
+  "ckan.site_logo=/solok/logo.svg" \
   "solr_url=http://127.0.0.1:8983/solr/ckan-unused" \
   "ckan.redis.url=redis://$REDIS_HOST:$REDIS_PORT/0" \
   "ckan.storage_path=$ROOT/var/storage" \

@@ -5,12 +5,17 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 setup_common
+ensure_browser
 # Several checkouts can test side by side, each with its own database and Redis
 # number; CKAN reads these CKAN_* variables over test.ini.
 TEST_DB=${SOLOK_TEST_DB:-ckan_solok_test}
 export CKAN_SQLALCHEMY_URL="postgresql://$DB_USER:$DB_PASSWORD@$PG_HOST:$PG_PORT/$TEST_DB"
 export CKAN_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/${SOLOK_TEST_REDIS_DB:-1}"
 fresh_database "$TEST_DB"
+# The browser tests (tests/e2e) serve the portal from a database of their own.
+fresh_database "${TEST_DB}_e2e"
+export SOLOK_E2E_SQLALCHEMY_URL="postgresql://$DB_USER:$DB_PASSWORD@$PG_HOST:$PG_PORT/${TEST_DB}_e2e"
+export SOLOK_E2E_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/${SOLOK_E2E_REDIS_DB:-$(( (${SOLOK_TEST_REDIS_DB:-1} + 8) % 16 ))}"
 mkdir -p var/test-storage
 
 say "Lint (ruff)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -92,8 +93,93 @@ def solok_error_content(code: int, content: Any) -> Any:
     return content
 
 
+def solok_chart_items(items: list[dict[str, Any]], facet: str, limit: int = 0) -> list[dict[str, Any]]:
+    """Counted items (``stats.CatalogueStats.by_*``) with labels, bar widths and search links."""
+    vocab = {"kategori": "urusan", "res_format": "format"}.get(facet)
+    top = max((i["count"] for i in items), default=0) or 1
+    chosen = items[:limit] if limit else items
+    return [
+        {
+            "name": i["name"],
+            "title": solok_vocabulary_label(vocab, i["name"]) if vocab else i["title"],
+            "count": i["count"],
+            "percent": round(100 * i["count"] / top, 1),
+            "url": tk.h.url_for("dataset.search", **{facet: i["name"]}),
+        }
+        for i in chosen
+    ]
+
+
+def solok_growth_chart(growth: list[dict[str, Any]]) -> Any:
+    """The catalogue's size month by month, as an SVG column chart."""
+    from ckanext.solok import charts
+
+    points = [{"label": g["month"], "total": g["total"]} for g in growth[-24:]]
+    return charts.column_chart(points, tk._("Datasets published, total at the end of each month"))
+
+
+def solok_home() -> dict[str, Any]:
+    """What the home page shows: the public catalogue's figures, newest and most viewed datasets."""
+    from ckanext.solok import stats
+
+    catalogue = stats.catalogue_stats()
+    return {"stats": catalogue, "newest": stats.newest(5), "most_viewed": stats.most_viewed(5)}
+
+
+def solok_preview(package: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any]:
+    """The first page of a resource's table preview (see ``views.preview_context``)."""
+    from ckanext.solok import views
+
+    return views.preview_context(package, resource)
+
+
+def solok_preview_format(resource: dict[str, Any]) -> str | None:
+    from ckanext.solok import preview
+
+    return preview.preview_format(resource)
+
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_DEFAULT_COLORS = {"primary": "#0b5d3b", "accent": "#b8860b"}
+
+
+def _color(name: str) -> str:
+    # Colours go into a style sheet: anything but #rrggbb is ignored.
+    value = str(tk.config.get(f"ckanext.solok.theme.{name}_color") or "").strip()
+    return value if _COLOR.match(value) else _DEFAULT_COLORS[name]
+
+
+def solok_facet_label(item: dict[str, Any]) -> str:
+    """A facet value's full label (CKAN cuts labels at 22 characters unless given a label function)."""
+    return item.get("display_name") or item.get("name") or ""
+
+
+def solok_number(value: float) -> str:
+    """A number written the way the page's language writes it (85.553 in Indonesian)."""
+    from ckan.lib.formatters import localised_number
+
+    return localised_number(int(value) if float(value).is_integer() else value)
+
+
+def solok_brand() -> dict[str, str]:
+    """Colours and tagline of the portal (``ckanext.solok.theme.*``)."""
+    return {
+        "primary": _color("primary"),
+        "accent": _color("accent"),
+        "tagline": tk.config.get("ckanext.solok.theme.tagline") or tk._("Open data of Pemerintah Kota Solok"),
+    }
+
+
 def get_helpers() -> dict[str, Any]:
     return {
+        "solok_home": solok_home,
+        "solok_chart_items": solok_chart_items,
+        "solok_growth_chart": solok_growth_chart,
+        "solok_preview": solok_preview,
+        "solok_preview_format": solok_preview_format,
+        "solok_brand": solok_brand,
+        "solok_number": solok_number,
+        "solok_facet_label": solok_facet_label,
         "solok_error_content": solok_error_content,
         "solok_vocabulary_choices": solok_vocabulary_choices,
         "solok_vocabulary_label": solok_vocabulary_label,

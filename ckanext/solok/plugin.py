@@ -12,7 +12,7 @@ import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import access, cli, facets, helpers, i18n_audit, search
+from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, search, views
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.logic import action, validators
@@ -60,6 +60,8 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
+        forms.install()
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
         _declare(declaration, "ckanext.solok")
@@ -101,7 +103,13 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         access.after_dataset_show(context, pkg_dict)
 
     def get_blueprint(self) -> Any:
-        return [access.blueprint(), dcat_views.blueprint(), workflow.blueprint()]
+        return [
+            access.blueprint(),
+            dcat_views.blueprint(),
+            workflow.blueprint(),
+            views.stats_blueprint(),
+            views.preview_blueprint(),
+        ]
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         if isinstance(app, flask.Flask):

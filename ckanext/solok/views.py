@@ -1,0 +1,127 @@
+"""Pages of the citizen's portal: statistics and table previews (blueprints ``solok_stats``, ``solok_preview``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from flask import Blueprint, request
+from flask.wrappers import Response
+
+from ckanext.solok import access, preview, stats
+
+log = logging.getLogger(__name__)
+
+
+# -- Statistics ------------------------------------------------------------------
+
+
+def statistics() -> str:
+    catalogue = stats.catalogue_stats()
+    today = dt.date.today()
+    return tk.render(
+        "solok/statistics.html",
+        extra_vars={
+            "stats": catalogue,
+            "overdue": catalogue.overdue(today),
+            "schedule_summary": catalogue.schedule_summary(today),
+            "grace_days": tk.config.get("ckanext.solok.stats.overdue_grace_days"),
+            "today": today,
+        },
+    )
+
+
+def _count_dataset_view(response: Response) -> Response:
+    """Count a view of a dataset page (for "most viewed" on the home page)."""
+    if request.method == "GET" and request.endpoint == "dataset.read" and response.status_code == 200:
+        package = model.Package.get((request.view_args or {}).get("id", ""))
+        if package is not None:
+            try:
+                stats.record_view(package.id)
+            except Exception:  # a counter must never break the page
+                log.warning("Could not count a dataset view", exc_info=True)
+    return response
+
+
+def stats_blueprint() -> Blueprint:
+    bp = Blueprint("solok_stats", __name__)
+    bp.add_url_rule("/statistik", view_func=statistics)
+    bp.after_app_request(_count_dataset_view)
+    return bp
+
+
+# -- Preview ---------------------------------------------------------------------
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return int(request.args.get(name, default))
+    except (TypeError, ValueError):
+        return default
+
+
+def preview_context(package: dict[str, Any], resource: dict[str, Any], page: int = 1) -> dict[str, Any]:
+    """What the preview snippet shows: ``{"table", "error", "page", "pages", "rows"}``.
+
+    ``package`` and ``resource`` are those the current user was allowed to
+    read; the files of *terbatas* datasets stay hidden from outsiders.
+    """
+    result: dict[str, Any] = {"table": None, "error": "", "page": 1, "pages": 1, "rows": []}
+    user = tk.current_user.name if tk.current_user.is_authenticated else None
+    if not access.may_see_files(package, user):
+        result["error"] = tk._(
+            "The files of this dataset are restricted (Klasifikasi Akses: Terbatas); there is no preview."
+        )
+        return result
+    try:
+        table = preview.load_table(resource)
+    except preview.PreviewError as error:
+        result["error"] = str(error)
+        return result
+    per_page = tk.config.get("ckanext.solok.preview.rows_per_page")
+    pages = max(1, -(-table.row_count // per_page))
+    page = min(max(page, 1), pages)
+    result.update(
+        table=table,
+        page=page,
+        pages=pages,
+        first=(page - 1) * per_page,
+        rows=table.rows[(page - 1) * per_page :][:per_page],
+    )
+    return result
+
+
+def resource_preview(id: str, resource_id: str) -> str:
+    context = {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
+    try:
+        package = tk.get_action("package_show")(context, {"id": id})
+        resource = tk.get_action("resource_show")(context, {"id": resource_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        # As CKAN's dataset pages do: a private dataset does not exist for outsiders.
+        return tk.abort(404, tk._("Resource not found"))
+    if resource.get("package_id") != package["id"]:
+        return tk.abort(404, tk._("Resource not found"))
+    user = tk.current_user.name if tk.current_user.is_authenticated else None
+    if not access.may_see_files(package, user):
+        return tk.abort(
+            403,
+            tk._("The files of this dataset are restricted (Klasifikasi Akses: Terbatas); there is no preview."),
+        )
+    view = preview_context(package, resource, _int_arg("page", 1))
+    table = view["table"]
+    label, value = (-1, -1) if table is None else preview.default_columns(table)
+    label, value = _int_arg("label", label), _int_arg("value", value)
+    bars = preview.chart(table, label, value) if table is not None else []
+    return tk.render(
+        "solok/preview.html",
+        extra_vars={"pkg": package, "res": resource, "view": view, "bars": bars, "label": label, "value": value},
+    )
+
+
+def preview_blueprint() -> Blueprint:
+    bp = Blueprint("solok_preview", __name__)
+    bp.add_url_rule("/dataset/<id>/resource/<resource_id>/pratinjau", view_func=resource_preview)
+    return bp
