@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -133,3 +134,15 @@ def test_javascript_messages_are_served_in_indonesian(app):
     assert not untranslated
     assert served["Upload"][1] == "Unggah" and served["Remove"][1] == "Hapus"
     assert served["There are unsaved modifications to this form"][1].startswith("Ada perubahan")
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_dates_with_hours_follow_the_language_too(app):
+    """CKAN writes them in English order ("November 27, 2026, 22:17") in every language."""
+    user = factories.UserWithToken()
+    today = datetime.datetime.now(datetime.UTC).date()
+    headers = {"Authorization": user["token"]}
+    indonesian = app.get(f"/id/user/{user['name']}/api-tokens", headers=headers).get_data(as_text=True)
+    english = app.get(f"/en/user/{user['name']}/api-tokens", headers=headers).get_data(as_text=True)
+    assert re.search(rf"{today.day} {MONTHS_ID[today.month - 1]} {today.year}, \d\d:\d\d \(UTC\)", indonesian)
+    assert re.search(rf"{today.strftime('%B')} {today.day}, {today.year}, \d\d:\d\d \(UTC\)", english)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from flask_babel import format_date, format_datetime, format_time
 from werkzeug.exceptions import default_exceptions
 
 from ckanext.solok import vocabularies
@@ -170,8 +172,32 @@ def solok_brand() -> dict[str, str]:
     }
 
 
+@tk.chained_helper
+def render_datetime(
+    next_helper: Any,
+    datetime_: Any,
+    date_format: str | None = None,
+    with_hours: bool = False,
+    with_seconds: bool = False,
+) -> str:
+    """CKAN's ``render_datetime``, with hours written in the language's order.
+
+    CKAN 2.12 formats dates with hours as "MMMM d, YYYY, HH:mm" whatever the
+    language ("November 27, 2026, 22:17" on an Indonesian page).
+    """
+    if not with_hours or with_seconds or date_format:
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    value = tk.h.date_str_to_datetime(datetime_) if isinstance(datetime_, str) else datetime_
+    if not isinstance(value, datetime.datetime):
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return f"{format_date(value, 'long')}, {format_time(value, 'HH:mm')} ({format_datetime(value, 'z')})"
+
+
 def get_helpers() -> dict[str, Any]:
     return {
+        "render_datetime": render_datetime,
         "solok_home": solok_home,
         "solok_chart_items": solok_chart_items,
         "solok_growth_chart": solok_growth_chart,

@@ -105,9 +105,9 @@ def search_for(page: Page, query: str) -> None:
 
 
 def switch_language(page: Page, code: str) -> None:
-    """Use the portal's language switch: a link with ``hreflang`` in the header when there is one,
-    else CKAN's language select (``#field-lang-select``, in the footer)."""
-    link = page.locator(f"header a[hreflang='{code}']")
+    """Use the portal's language switch (links with ``hreflang`` in the account bar), else CKAN's
+    language select (``#field-lang-select``, in the footer)."""
+    link = page.locator(f".solok-language-switch a[hreflang='{code}']")
     if link.count():
         link.first.click()
     else:

@@ -90,7 +90,7 @@ def test_citizen_finds_previews_and_downloads_population_data(page, new_page, sh
     assert phone.locator(".resource-list").bounding_box()["y"] < phone.locator("aside.secondary").bounding_box()["y"]
 
 
-def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(portal, page, shot, tmp_path):
+def test_opd_officer_creates_a_dataset_uploads_a_csv_and_submits_it(portal, page, shot, tmp_path):
     officer = journeys.make_officer(portal, "petugas-dinkes", "dinkes")
     journeys.login(page, officer)
 
@@ -134,6 +134,49 @@ def test_opd_officer_creates_a_dataset_with_the_sdi_form_and_uploads_a_csv(porta
     # The uploaded file is previewed on its page.
     page.goto(f"/dataset/{dataset['name']}/resource/{resource['id']}")
     expect(page.locator(".solok-preview-table tbody tr")).to_have_count(3)
+    # Submitted to the Walidata: still invisible to the public until published.
+    page.goto(f"/dataset/{dataset['name']}/pemeriksaan")
+    page.get_by_role("button", name="Ajukan ke Walidata").click()
+    expect(page.locator(".flash-messages")).to_contain_text("diajukan")
+    shot(page, "dataset-submitted")
+    assert portal.api("package_show", id=dataset["name"])["solok_status"] == "diajukan"
+
+
+def test_walidata_publishes_and_the_public_finds_it(portal, page, new_page, shot, tmp_path):
+    title = "Jumlah Kader Posyandu Kota Solok 2024"
+    officer = new_page()
+    journeys.login(officer, journeys.make_officer(portal, "petugas-kader", "dinkes"))
+    org = portal.api("organization_show", id="dinkes")["id"]
+    table = tmp_path / "kader-posyandu-2024.csv"
+    table.write_text("kelurahan,kader\nTanah Garam,45\nVI Suku,30\n", encoding="utf-8")
+    journeys.create_dataset(officer, journeys.sdi_form_pages(title, org), table, ["kader"])
+    name = portal.api("package_search", q=f'title:"{title}"', include_private=True)["results"][0]["name"]
+    officer.goto(f"/dataset/{name}/pemeriksaan")
+    officer.get_by_role("button", name="Ajukan ke Walidata").click()
+    expect(officer.locator(".flash-messages")).to_contain_text("diajukan")
+
+    # Before publication a visitor neither finds nor opens it.
+    visitor = new_page()
+    journeys.search_for(visitor, "kader posyandu")
+    expect(visitor.locator("body")).not_to_contain_text(title)
+    assert visitor.goto(f"/dataset/{name}").status == 404
+
+    # The Walidata finds it in the review queue and publishes it.
+    journeys.login(page, journeys.make_officer(portal, "walidata-uji", "diskominfo"))
+    page.goto("/walidata/pemeriksaan")
+    page.get_by_role("link", name=title).click()
+    shot(page, "review")
+    page.get_by_role("button", name="Terbitkan").click()
+    expect(page.locator(".flash-messages")).to_contain_text("diterbitkan")
+    shot(page, "published")
+
+    # Now a visitor finds it in search and opens it.
+    visitor = new_page()
+    journeys.search_for(visitor, "kader posyandu")
+    expect(visitor.locator(".dataset-list")).to_contain_text(title)
+    visitor.get_by_role("link", name=title).first.click()
+    expect(visitor.locator("h1")).to_contain_text(title)
+    shot(visitor, "public-dataset")
 
 
 def test_officer_uploads_a_spreadsheet_that_is_previewed(portal, page, shot, tmp_path):
