@@ -140,6 +140,8 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
         "/organization/",
         f"/organization/{org}",
         f"/organization/about/{org}",
+        "/topik",
+        "/statistik",
         "/group/",
         "/group/kependudukan",
         "/group/about/kependudukan",

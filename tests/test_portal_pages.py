@@ -122,6 +122,22 @@ def test_statistics_page(app, catalogue):
     assert "Statistics of the catalogue" in english and "Monthly" in english
 
 
+def test_topic_page_lists_the_urusan_of_public_datasets(app, catalogue):
+    body = app.get("/topik").get_data(as_text=True)
+    grid = body.split('class="solok-topic-grid')[1].split("</ul>")[0]
+    assert "Kesehatan" in grid and "2 dataset" in grid and "kategori=1.02" in grid
+    assert "kategori=2.12" in grid and "kategori=2.21" not in grid  # 2.21: only hidden datasets
+    for hidden in HIDDEN:
+        assert hidden not in body, hidden
+    # The main navigation's "Topik" opens this page, not CKAN's (unused) groups.
+    assert 'href="/topik"' in body and 'href="/group/"' not in body
+    assert "Health" in app.get("/en/topik").get_data(as_text=True)
+
+
+def test_topic_page_when_nothing_is_published(app, clean_db):
+    assert "Belum ada dataset yang diterbitkan." in app.get("/topik").get_data(as_text=True)
+
+
 def test_most_viewed_datasets(app, catalogue):
     assert "Belum ada dataset yang dilihat." in app.get("/").get_data(as_text=True)
     for _ in range(3):

@@ -34,6 +34,10 @@ def statistics() -> str:
     )
 
 
+def topics() -> str:
+    return tk.render("solok/topics.html", extra_vars={"stats": stats.catalogue_stats()})
+
+
 def _count_dataset_view(response: Response) -> Response:
     """Count a view of a dataset page (for "most viewed" on the home page)."""
     if request.method == "GET" and request.endpoint == "dataset.read" and response.status_code == 200:
@@ -49,6 +53,7 @@ def _count_dataset_view(response: Response) -> Response:
 def stats_blueprint() -> Blueprint:
     bp = Blueprint("solok_stats", __name__)
     bp.add_url_rule("/statistik", view_func=statistics)
+    bp.add_url_rule("/topik", view_func=topics)
     bp.after_app_request(_count_dataset_view)
     return bp
 
