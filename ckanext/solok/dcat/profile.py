@@ -21,7 +21,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD, NamespaceManager
 
 from ckanext.dcat.profiles import DCAT, VCARD, EuropeanDCATAP3Profile, RDFProfile
 from ckanext.dcat.profiles.base import CleanedURIRef
@@ -89,6 +89,44 @@ _RESOURCE = RDFS.Resource
 _CKAN_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?")
 
 
+class _PrefixMisses:
+    """Remembers, for one graph, the URIs that have no prefixed name.
+
+    rdflib's Turtle writer asks the namespace manager for the prefixed name of
+    every subject and object of every triple. It caches the names it finds, but
+    works out again, on every use, that a URI has none: a distribution's URI
+    (``<catalog>/dataset/<id>/resource/<id>``) costs that in every triple about
+    the distribution. The answer only changes when a prefix is bound (or the
+    manager reset), which forgets what was remembered. The output is unchanged.
+    """
+
+    def __init__(self, manager: NamespaceManager) -> None:
+        self._compute, self._bind, self._reset = manager.compute_qname, manager.bind, manager.reset
+        self._misses: set[str] = set()
+        manager.compute_qname = self.compute_qname  # type: ignore[method-assign]
+        manager.bind = self.bind  # type: ignore[method-assign]
+        manager.reset = self.reset  # type: ignore[method-assign]
+
+    def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
+        if generate:
+            return self._compute(uri, generate)
+        if uri in self._misses:
+            raise KeyError(uri)
+        try:
+            return self._compute(uri, False)
+        except KeyError:
+            self._misses.add(uri)
+            raise
+
+    def bind(self, *args: Any, **kwargs: Any) -> None:
+        self._misses.clear()
+        self._bind(*args, **kwargs)
+
+    def reset(self) -> None:
+        self._misses.clear()
+        self._reset()
+
+
 class SolokSDIProfile(EuropeanDCATAP3Profile):
     """DCAT-AP 3 with the Satu Data Indonesia fields (see ``docs/dcat.md`` for the table)."""
 
@@ -125,6 +163,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         self._current = dataset_dict
+        self._cached("prefix_misses", lambda: _PrefixMisses(self.g.namespace_manager))
         self._bind_prefixes()
         resources = dataset_dict.get("resources") or []
         base_view = {k: v for k, v in dataset_dict.items() if k not in _DATASET_KEYS}
@@ -234,6 +273,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         return agent
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
+        self._cached("prefix_misses", lambda: _PrefixMisses(self.g.namespace_manager))
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
         g.bind("sdi", sdi.ns())
