@@ -136,6 +136,12 @@ def main() -> int:
     parser.add_argument("--config", required=True)
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run (same --size) instead of seeding it again",
+    )
+    parser.add_argument("--no-walk", action="store_true", help="time the pages only, skip the walk of the catalog")
     args = parser.parse_args()
 
     from ckan.cli import load_config
@@ -151,27 +157,34 @@ def main() -> int:
     rng = random.Random(20261127)
     flask_app = app._wsgi_app
     with flask_app.test_request_context():
-        model.repo.rebuild_db()
-        from ckan.cli.db import _run_migrations
+        if args.reuse:
+            # Only if it holds what this script seeds: --size public datasets.
+            found = model.Session.query(model.Package).filter_by(state="active", private=False).count()
+            if found != args.size:
+                sys.exit(f"--reuse: the database holds {found} datasets, not {args.size}; run without --reuse")
+            print(f"reusing the {found} seeded datasets", file=sys.stderr, flush=True)
+        else:
+            model.repo.rebuild_db()
+            from ckan.cli.db import _run_migrations
 
-        _run_migrations("activity")
-        _run_migrations("solok_search")
-        search.clear_all()
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        context = {"user": site_user["name"], "ignore_auth": True}
-        org_ids = [
-            tk.get_action("organization_create")(
-                dict(context), {"name": f"opd-{i:02d}", "title": f"OPD {i} Kota Solok", "kode_opd": f"2.{i:02d}.01"}
-            )["id"]
-            for i in range(15)
-        ]
-        print(f"seeding {args.size} datasets …", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
-        seed(model, args.size, org_ids, rng)
-        print(f"  {time.perf_counter() - t0:.0f} s; indexing …", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
-        reindex.reindex(reindex.dataset_ids())
-        print(f"  {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+            _run_migrations("activity")
+            _run_migrations("solok_search")
+            search.clear_all()
+            site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+            context = {"user": site_user["name"], "ignore_auth": True}
+            org_ids = [
+                tk.get_action("organization_create")(
+                    dict(context), {"name": f"opd-{i:02d}", "title": f"OPD {i} Kota Solok", "kode_opd": f"2.{i:02d}.01"}
+                )["id"]
+                for i in range(15)
+            ]
+            print(f"seeding {args.size} datasets …", file=sys.stderr, flush=True)
+            t0 = time.perf_counter()
+            seed(model, args.size, org_ids, rng)
+            print(f"  {time.perf_counter() - t0:.0f} s; indexing …", file=sys.stderr, flush=True)
+            t0 = time.perf_counter()
+            reindex.reindex(reindex.dataset_ids())
+            print(f"  {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
 
     client = flask_app.test_client()
     pages = -(-args.size // int(tk.config.get("ckanext.dcat.datasets_per_page")))
@@ -187,14 +200,16 @@ def main() -> int:
             samples[profile].append(wall)
             cpu[profile].append(used)
 
-    print(f"walking all {pages} pages …", file=sys.stderr, flush=True)
-    t0 = time.perf_counter()
-    walked = walk(client)
-    walk_s = time.perf_counter() - t0
-    tracemalloc.start()
-    walk(client)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    walked = 0
+    if not args.no_walk:
+        print(f"walking all {pages} pages …", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        walked = walk(client)
+        walk_s = time.perf_counter() - t0
+        tracemalloc.start()
+        walk(client)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
 
     med = {k: statistics.median(v) for k, v in samples.items()}
     p95 = {k: statistics.quantiles(v, n=20, method="inclusive")[-1] for k, v in samples.items()}
@@ -208,8 +223,9 @@ def main() -> int:
         )
     print(f"| overhead of `solok_sdi`, wall (median ratio) | {med['solok_sdi'] / med['euro_dcat_ap_3']:.2f}× |")
     print(f"| overhead of `solok_sdi`, CPU (median ratio) | {med_cpu['solok_sdi'] / med_cpu['euro_dcat_ap_3']:.2f}× |")
-    print(f"| walk all {walked} pages with `solok_sdi` (fetch + parse each) | {walk_s:.0f} s |")
-    print(f"| peak Python memory during the walk (tracemalloc) | {peak / 2**20:.0f} MiB |")
+    if walked:
+        print(f"| walk all {walked} pages with `solok_sdi` (fetch + parse each) | {walk_s:.0f} s |")
+        print(f"| peak Python memory during the walk (tracemalloc) | {peak / 2**20:.0f} MiB |")
     return 0
 
 
