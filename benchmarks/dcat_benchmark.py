@@ -6,7 +6,7 @@ the model, as the search benchmark does, then indexed with the parallel
 (``/catalog.ttl?page=N``, anonymous):
 
 * times one catalog page of 100 datasets with our profile (``solok_sdi``)
-  and with ``euro_dcat_ap_3`` alone, interleaved, on the same random pages;
+  and with ``euro_dcat_ap_3`` alone, alternating in blocks of 5 pages, on the same random pages;
 * walks every page of the catalog with ``solok_sdi`` (following hydra:next):
   total time, then once more under tracemalloc for the peak Python memory.
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import random
 import statistics
 import sys
@@ -31,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_benchmark import FORMATS, FREQUENCIES, KELURAHAN, WORDS_DIMENSION, WORDS_SUBJECT
 
 WILAYAH = ["13.72", "13.72.01", "13.72.02"]
+BLOCK = 5
 URUSAN = ["1.01", "1.02", "1.06", "2.07", "2.09", "2.11", "2.12", "2.15", "2.16", "3.26", "3.27", "3.30", "5.01"]
 
 
@@ -193,12 +195,18 @@ def main() -> int:
         page_ms(client, 1, profile)
     samples: dict[str, list[float]] = {"solok_sdi": [], "euro_dcat_ap_3": []}
     cpu: dict[str, list[float]] = {"solok_sdi": [], "euro_dcat_ap_3": []}
-    for _ in range(args.runs):
-        page = rng.randint(1, pages)
+    # Blocks of BLOCK pages, the two profiles alternating on the same pages. Each block
+    # starts from a collected heap, so each profile pays for the garbage collections its
+    # own pages cause (interleaving single pages charged them to whichever page happened
+    # to cross the collector's threshold, mostly the bigger one).
+    for start in range(0, args.runs, BLOCK):
+        block = [rng.randint(1, pages) for _ in range(min(BLOCK, args.runs - start))]
         for profile in rng.sample(list(samples), 2):
-            wall, used = page_ms(client, page, profile)
-            samples[profile].append(wall)
-            cpu[profile].append(used)
+            gc.collect()
+            for page in block:
+                wall, used = page_ms(client, page, profile)
+                samples[profile].append(wall)
+                cpu[profile].append(used)
 
     walked = 0
     if not args.no_walk:
@@ -214,9 +222,9 @@ def main() -> int:
     med = {k: statistics.median(v) for k, v in samples.items()}
     p95 = {k: statistics.quantiles(v, n=20, method="inclusive")[-1] for k, v in samples.items()}
     med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
-    # The CPU times are bimodal: every few requests one pays for a full collection of
+    # The CPU times are bimodal: every few pages one pays for a full collection of
     # Python's cyclic GC (~150 ms), more often the more a page allocates. The mean
-    # spreads that cost over the pages; the median depends on where the collections fall.
+    # spreads that cost over the pages; the median leaves it out.
     mean_cpu = {k: statistics.fmean(v) for k, v in cpu.items()}
     print(f"| measure ({args.size:,} datasets, 100 per page) | value |")
     print("|---|---|")
