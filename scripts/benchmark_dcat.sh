@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # DCAT export benchmark: seeds 10,000 synthetic datasets in the ckan_solok_bench_dcat
 # database and prints the catalog-page and full-walk table. Arguments go to the
-# script (e.g. scripts/benchmark_dcat.sh --size 2000 --runs 10).
+# script (e.g. scripts/benchmark_dcat.sh --size 2000 --runs 10; --reuse keeps the datasets of
+# an earlier run instead of seeding again, --no-walk times the pages only).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 setup_common

@@ -39,7 +39,15 @@ class Vocabulary:
         return [t.code for t in self.terms]
 
     def get(self, code: str) -> Term | None:
-        return next((t for t in self.terms if t.code == code), None)
+        return self._by_code.get(code)
+
+    @functools.cached_property
+    def _by_code(self) -> dict[str, Term]:
+        # Looked up for every dataset of a DCAT catalog page and every facet item.
+        index: dict[str, Term] = {}
+        for t in self.terms:
+            index.setdefault(t.code, t)
+        return index
 
 
 def current_language() -> str:

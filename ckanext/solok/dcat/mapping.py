@@ -75,12 +75,44 @@ def empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+# Hot-path terms: rdflib builds a new URIRef on every attribute access of a Namespace.
+_TYPE = RDF.type
+_ACCESS_URL = DCAT.accessURL
+_DOCUMENT = FOAF.Document
+_AGENT = FOAF.Agent
+_ORGANIZATION = FOAF.Organization
+_FOAF_NAME = FOAF.name
+_IDENTIFIER = DCTERMS.identifier
+_LICENSE_DOCUMENT = DCTERMS.LicenseDocument
+_LINGUISTIC_SYSTEM = DCTERMS.LinguisticSystem
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def graph_cache(g: Graph) -> dict[str, Any]:
+    """What stays the same for every dataset of a graph (a catalog page): config values,
+    compiled rows, URIs and the nodes already described. Kept on the graph, so it
+    lives exactly as long as one serialisation."""
+    cache = g.__dict__.get("_solok_cache")
+    if cache is None:
+        cache = g.__dict__["_solok_cache"] = {}
+    return cache
+
+
+def graph_base(g: Graph) -> str:
+    """The SDI base URI, read from the configuration once per graph."""
+    cache = graph_cache(g)
+    base = cache.get("base")
+    if base is None:
+        base = cache["base"] = sdi.base_uri()
+    return base
+
+
 def typed(g: Graph, uri: URIRef, klass: URIRef) -> None:
     """``uri a klass``, added once per graph (a catalog page repeats the same concepts)."""
     done: set = g.__dict__.setdefault("_solok_typed", set())
     if (uri, klass) not in done:
         done.add((uri, klass))
-        g.add((uri, RDF.type, klass))
+        g.add((uri, _TYPE, klass))
 
 
 def _literals(g: Graph, node: Node, predicate: URIRef) -> list[Literal]:
@@ -132,7 +164,10 @@ class Typed(Codec):
         return self.datatype if isinstance(self.datatype, URIRef) else resolve(self.datatype)
 
     def write(self, ctx, node, predicate, value):
-        ctx.g.add((node, predicate, Literal(str(value), datatype=self._datatype())))
+        datatype = self.datatype
+        if not isinstance(datatype, URIRef):
+            datatype = _resolve(datatype, graph_base(ctx.g))
+        ctx.g.add((node, predicate, Literal(str(value), datatype=datatype)))
 
     def read(self, ctx, node, predicate):
         datatype = self._datatype()
@@ -154,7 +189,7 @@ class DateTime(Codec):
 
     def write(self, ctx, node, predicate, value):
         text = str(value)
-        datatype = XSD.date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else XSD.dateTime
+        datatype = XSD.date if _DATE_RE.fullmatch(text) else XSD.dateTime
         ctx.g.add((node, predicate, Literal(text, datatype=datatype)))
 
     def read(self, ctx, node, predicate):
@@ -173,7 +208,11 @@ class Concept(Codec):
     node_class: URIRef | None = None
 
     def write(self, ctx, node, predicate, value):
-        uri = sdi.concept_triples(ctx.g, self.scheme, str(value))
+        code = str(value)
+        described = graph_cache(ctx.g).setdefault("concepts", {})
+        uri = described.get((self.scheme, code))
+        if uri is None:  # first use on this graph: the concept with its labels
+            uri = described[self.scheme, code] = sdi.concept_triples(ctx.g, self.scheme, code, base=graph_base(ctx.g))
         ctx.g.add((node, predicate, uri))
         if self.node_class is not None:
             typed(ctx.g, uri, self.node_class)
@@ -200,12 +239,12 @@ class Authority(Codec):
         return {t.code: t.extra["uri"] for t in vocabularies.vocabulary(self.vocabulary).terms if t.extra.get("uri")}
 
     def write(self, ctx, node, predicate, value):
-        uri = self._uris().get(str(value))
+        uri = _authority_uris(self.vocabulary).get(str(value))
         if uri is None:  # a value without an EU concept (e.g. the API format): the code
             ctx.g.add((node, predicate, Literal(str(value))))
             return
-        ctx.g.add((node, predicate, URIRef(uri)))
-        typed(ctx.g, URIRef(uri), self.node_class)
+        ctx.g.add((node, predicate, uri))
+        typed(ctx.g, uri, self.node_class)
 
     def read(self, ctx, node, predicate):
         codes = {uri: code for code, uri in self._uris().items()}
@@ -222,6 +261,12 @@ class Authority(Codec):
         return f"EU `{kind}` concept"
 
 
+@functools.cache
+def _authority_uris(vocabulary: str) -> dict[str, URIRef]:
+    # The vocabularies are package data, read once: so is this index.
+    return {t.code: URIRef(t.extra["uri"]) for t in vocabularies.vocabulary(vocabulary).terms if t.extra.get("uri")}
+
+
 # ISO 639-1 codes of the schema's `language` and the EU language authority's concepts.
 EU_LANGUAGES = {"id": "IND", "en": "ENG"}
 
@@ -229,9 +274,9 @@ EU_LANGUAGES = {"id": "IND", "en": "ENG"}
 @dataclass(frozen=True)
 class Language(Codec):
     def write(self, ctx, node, predicate, value):
-        uri = sdi.EU_LANGUAGE[EU_LANGUAGES.get(str(value), str(value).upper())]
+        uri = _language_uri(str(value))
         ctx.g.add((node, predicate, uri))
-        typed(ctx.g, uri, DCTERMS.LinguisticSystem)
+        typed(ctx.g, uri, _LINGUISTIC_SYSTEM)
 
     def read(self, ctx, node, predicate):
         codes = {str(sdi.EU_LANGUAGE[eu]): iso for iso, eu in EU_LANGUAGES.items()}
@@ -242,6 +287,11 @@ class Language(Codec):
 
     def describe(self):
         return "EU `language` concept (`IND`)"
+
+
+@functools.lru_cache(maxsize=64)
+def _language_uri(code: str) -> URIRef:
+    return sdi.EU_LANGUAGE[EU_LANGUAGES.get(code, code.upper())]
 
 
 # CKAN licence ids and the EU licence authority's concepts.
@@ -255,6 +305,8 @@ EU_LICENCES = {
     "odc-pddl": "ODC_PDDL",
 }
 
+_EU_LICENCE_URIS = {ckan_id: sdi.EU_LICENCE[eu] for ckan_id, eu in EU_LICENCES.items()}
+
 
 @dataclass(frozen=True)
 class Licence(Codec):
@@ -262,18 +314,18 @@ class Licence(Codec):
 
     def write(self, ctx, node, predicate, value):
         if value in EU_LICENCES:
-            obj: Literal | URIRef = sdi.EU_LICENCE[EU_LICENCES[value]]
+            obj: Literal | URIRef = _EU_LICENCE_URIS[value]
         else:
             from ckan.model.license import LicenseRegister
 
             licence = LicenseRegister().get(value)
             obj = URIRef(licence.url) if licence is not None and licence.url else BNode()
             if isinstance(obj, BNode):  # a licence without a URL ("other-closed" …): named by its id
-                ctx.g.add((obj, DCTERMS.identifier, Literal(str(value))))
+                ctx.g.add((obj, _IDENTIFIER, Literal(str(value))))
                 if licence is not None:
                     ctx.g.add((obj, DCTERMS.title, Literal(licence.title)))
         ctx.g.add((node, predicate, obj))
-        typed(ctx.g, obj, DCTERMS.LicenseDocument)
+        typed(ctx.g, obj, _LICENSE_DOCUMENT)
 
     def read(self, ctx, node, predicate):
         ids = {str(sdi.EU_LICENCE[eu]): ckan_id for ckan_id, eu in EU_LICENCES.items()}
@@ -336,7 +388,7 @@ class LandingPage(Codec):
     def write(self, ctx, node, predicate, value):
         page = ctx.landing_page(str(value))
         ctx.g.add((node, predicate, page))
-        ctx.g.add((page, RDF.type, FOAF.Document))
+        ctx.g.add((page, _TYPE, _DOCUMENT))
 
     def read(self, ctx, node, predicate):
         for o in ctx.g.objects(node, predicate):
@@ -362,13 +414,13 @@ class Organisation(Codec):
             return
         uri = ctx.organization_uri(org["name"])
         ctx.g.add((node, predicate, uri))
-        if (uri, FOAF.Agent) in ctx.g.__dict__.get("_solok_typed", ()):
+        if (uri, _AGENT) in ctx.g.__dict__.get("_solok_typed", ()):
             return  # described by an earlier dataset of the page
-        typed(ctx.g, uri, FOAF.Agent)
-        ctx.g.add((uri, RDF.type, FOAF.Organization))
-        ctx.g.add((uri, FOAF.name, Literal(org.get("title") or org["name"], lang="id")))
+        typed(ctx.g, uri, _AGENT)
+        ctx.g.add((uri, _TYPE, _ORGANIZATION))
+        ctx.g.add((uri, _FOAF_NAME, Literal(org.get("title") or org["name"], lang="id")))
         if org.get("kode_opd"):
-            ctx.g.add((uri, DCTERMS.identifier, Literal(org["kode_opd"])))
+            ctx.g.add((uri, _IDENTIFIER, Literal(org["kode_opd"])))
 
     def read(self, ctx, node, predicate):
         for o in ctx.g.objects(node, predicate):
@@ -393,8 +445,9 @@ class FileURL(Codec):
     def write(self, ctx, node, predicate, value):
         if ctx.files_hidden():
             return
-        ctx.g.add((node, DCAT.accessURL, URIRef(str(value))))
-        ctx.g.add((node, predicate, URIRef(str(value))))
+        url = URIRef(str(value))
+        ctx.g.add((node, _ACCESS_URL, url))
+        ctx.g.add((node, predicate, url))
 
     def read(self, ctx, node, predicate):
         for o in ctx.g.objects(node, predicate):
@@ -491,15 +544,52 @@ def sdi_fields() -> list[str]:
 # -- Walking the table ---------------------------------------------------------------------
 
 
-def _node(ctx: Context, subject: Node, row: Row, nodes: dict[str, Node]) -> Node:
+@dataclass(frozen=True)
+class _Compiled:
+    """A row with its CURIEs resolved against one base URI (what :func:`write` needs)."""
+
+    field: str
+    steps: tuple[URIRef, ...]  # the intermediate predicates
+    predicate: URIRef
+    node_class: URIRef | None
+    node_key: str
+    codec: Codec
+    on_distributions: bool
+
+
+def _compile(rows: Iterable[Row], base: str) -> tuple[_Compiled, ...]:
+    return tuple(
+        _Compiled(
+            row.field,
+            tuple(_resolve(step, base) for step in row.path[:-1]),
+            _resolve(row.path[-1], base),
+            _resolve(row.node_class, base) if row.node_class else None,
+            row.node_key or row.field,
+            row.codec,
+            row.scope == "distributions",
+        )
+        for row in rows
+    )
+
+
+def _plan(ctx: Context, rows: Iterable[Row]) -> tuple[_Compiled, ...]:
+    """The compiled rows, once per graph (a catalog page writes the same rows a hundred times)."""
+    plans = graph_cache(ctx.g).setdefault("plans", {})
+    entry = plans.get(id(rows))
+    if entry is None or entry[0] is not rows:
+        entry = plans[id(rows)] = (rows, _compile(rows, graph_base(ctx.g)))
+    return entry[1]
+
+
+def _node(ctx: Context, subject: Node, row: _Compiled, nodes: dict[str, Node]) -> Node:
     node = subject
-    for step in row.path[:-1]:
-        key = row.node_key or row.field
+    for step in row.steps:
+        key = row.node_key
         if key not in nodes:
             nodes[key] = BNode()
-            ctx.g.add((node, resolve(step), nodes[key]))
-            if row.node_class:
-                ctx.g.add((nodes[key], RDF.type, resolve(row.node_class)))
+            ctx.g.add((node, step, nodes[key]))
+            if row.node_class is not None:
+                ctx.g.add((nodes[key], _TYPE, row.node_class))
         node = nodes[key]
     return node
 
@@ -507,15 +597,14 @@ def _node(ctx: Context, subject: Node, row: Row, nodes: dict[str, Node]) -> Node
 def write(ctx: Context, rows: Iterable[Row], data: dict[str, Any], subject: Node, distributions=()) -> None:
     """Add the triples of every row with a value in ``data`` to ``ctx.g``."""
     nodes: dict[str, Node] = {}
-    base = sdi.base_uri()
-    for row in rows:
+    for row in _plan(ctx, rows):
         value = data.get(row.field)
         if empty(value):
             continue
-        targets = distributions if row.scope == "distributions" else (subject,)
+        targets = distributions if row.on_distributions else (subject,)
         for target in targets:
-            node = _node(ctx, target, row, nodes if target == subject else {}) if len(row.path) > 1 else target
-            row.codec.write(ctx, node, _resolve(row.path[-1], base), value)
+            node = _node(ctx, target, row, nodes if target == subject else {}) if row.steps else target
+            row.codec.write(ctx, node, row.predicate, value)
 
 
 def _candidates(ctx: Context, subject: Node, row: Row) -> list[Node]:

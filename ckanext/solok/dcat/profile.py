@@ -12,12 +12,16 @@ with ``?profiles=solok_sdi,solok_sdi_compat`` or add it to the configuration.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD, NamespaceManager
 
 from ckanext.dcat.profiles import DCAT, VCARD, EuropeanDCATAP3Profile, RDFProfile
 from ckanext.dcat.profiles.base import CleanedURIRef
@@ -67,6 +71,62 @@ def _site_url() -> str:
     return tk.config.get("ckan.site_url").rstrip("/")
 
 
+def _catalog_uri() -> str:
+    return catalog_uri().rstrip("/")
+
+
+# Hot-path terms: rdflib builds a new URIRef on every attribute access of a Namespace.
+_PUBLISHER = DCTERMS.publisher
+_THEME = DCAT.theme
+_MEDIA_TYPE = DCAT.mediaType
+_MEDIA_TYPE_CLASS = DCTERMS.MediaType
+_ACCESS_URL = DCAT.accessURL
+_DOWNLOAD_URL = DCAT.downloadURL
+_RESOURCE = RDFS.Resource
+
+# CKAN's own timestamps (metadata_created/modified, resource created …): parsed with
+# datetime.fromisoformat, which gives dateutil's result for exactly this form.
+_CKAN_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?")
+
+
+class _PrefixMisses:
+    """Remembers, for one graph, the URIs that have no prefixed name.
+
+    rdflib's Turtle writer asks the namespace manager for the prefixed name of
+    every subject and object of every triple. It caches the names it finds, but
+    works out again, on every use, that a URI has none: a distribution's URI
+    (``<catalog>/dataset/<id>/resource/<id>``) costs that in every triple about
+    the distribution. The answer only changes when a prefix is bound (or the
+    manager reset), which forgets what was remembered. The output is unchanged.
+    """
+
+    def __init__(self, manager: NamespaceManager) -> None:
+        self._compute, self._bind, self._reset = manager.compute_qname, manager.bind, manager.reset
+        self._misses: set[str] = set()
+        manager.compute_qname = self.compute_qname  # type: ignore[method-assign]
+        manager.bind = self.bind  # type: ignore[method-assign]
+        manager.reset = self.reset  # type: ignore[method-assign]
+
+    def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
+        if generate:
+            return self._compute(uri, generate)
+        if uri in self._misses:
+            raise KeyError(uri)
+        try:
+            return self._compute(uri, False)
+        except KeyError:
+            self._misses.add(uri)
+            raise
+
+    def bind(self, *args: Any, **kwargs: Any) -> None:
+        self._misses.clear()
+        self._bind(*args, **kwargs)
+
+    def reset(self) -> None:
+        self._misses.clear()
+        self._reset()
+
+
 class SolokSDIProfile(EuropeanDCATAP3Profile):
     """DCAT-AP 3 with the Satu Data Indonesia fields (see ``docs/dcat.md`` for the table)."""
 
@@ -74,11 +134,19 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
 
     # -- what the mapping codecs ask for (mapping.Context) -------------------------
 
+    def _cached(self, key: str, make: Callable[[], Any]) -> Any:
+        # Configuration reads are slow (CKAN checks each key against the declarations):
+        # what is the same for the whole graph is read once per graph.
+        cache = mapping.graph_cache(self.g)
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
     def landing_page(self, name: str) -> URIRef:
-        return URIRef(f"{_site_url()}/dataset/{name}")
+        return URIRef(f"{self._cached('site_url', _site_url)}/dataset/{name}")
 
     def organization_uri(self, name: str) -> URIRef:
-        return URIRef(f"{catalog_uri().rstrip('/')}/organization/{name}")
+        return URIRef(f"{self._cached('catalog_uri', _catalog_uri)}/organization/{name}")
 
     def organization(self, id_or_name: str) -> dict[str, Any] | None:
         # One profile object serialises one dataset, but a catalog page shares
@@ -95,6 +163,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         self._current = dataset_dict
+        self._cached("prefix_misses", lambda: _PrefixMisses(self.g.namespace_manager))
         self._bind_prefixes()
         resources = dataset_dict.get("resources") or []
         base_view = {k: v for k, v in dataset_dict.items() if k not in _DATASET_KEYS}
@@ -106,6 +175,19 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         for resource, distribution in zip(resources, distributions, strict=True):
             mapping.write(self, mapping.RESOURCE_ROWS, resource, distribution)
         self._derived(dataset_dict, dataset_ref, resources, distributions)
+
+    def _add_date_triple(self, subject, predicate, value, _type=Literal):
+        # ckanext-dcat parses every date with dateutil (slow); CKAN's own timestamps take
+        # the fast path to the same xsd:dateTime, anything else goes the usual way.
+        if isinstance(value, str) and _CKAN_TIMESTAMP.fullmatch(value):
+            try:
+                stamp = dt.datetime.fromisoformat(value).isoformat()
+            except ValueError:  # e.g. 30 February: ckanext-dcat's fallback decides
+                pass
+            else:
+                self.g.add((subject, predicate, _type(stamp, datatype=XSD.dateTime)))
+                return
+        super()._add_date_triple(subject, predicate, value, _type)
 
     def _bind_prefixes(self) -> None:
         """Prefixes for every namespace the output uses.
@@ -134,11 +216,10 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
     ) -> None:
         """Triples that follow from fields and are not read back (docs/dcat.md, "Derived")."""
         g = self.g
-        g.add((ref, DCTERMS.publisher, self._walidata()))
-        urusan = vocabularies.vocabulary("urusan").get(data.get("kategori") or "")
-        if urusan is not None and urusan.extra.get("theme"):
-            theme = URIRef(urusan.extra["theme"])
-            g.add((ref, DCAT.theme, theme))
+        g.add((ref, _PUBLISHER, self._walidata()))
+        theme = _urusan_theme(data.get("kategori") or "")
+        if theme is not None:
+            g.add((ref, _THEME, theme))
         if data.get("id_sds"):
             standard = BNode()
             g.add((ref, DCTERMS.conformsTo, standard))
@@ -152,22 +233,26 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             year = Literal(str(data["tahun_data"]), datatype=XSD.gYear)
             g.add((period, DCAT.startDate, year))
             g.add((period, DCAT.endDate, year))
-        formats = vocabularies.vocabulary("format")
         for resource, distribution in zip(resources, distributions, strict=True):
-            item = formats.get(resource.get("format") or "")
-            if item is not None and item.extra.get("media_type"):
-                media_type = URIRef(sdi.IANA_MEDIA_TYPE + item.extra["media_type"])
-                g.add((distribution, DCAT.mediaType, media_type))
-                mapping.typed(g, media_type, DCTERMS.MediaType)
-            if (distribution, DCAT.accessURL, None) not in g:
+            media_type = _media_type(resource.get("format") or "")
+            if media_type is not None:
+                g.add((distribution, _MEDIA_TYPE, media_type))
+                mapping.typed(g, media_type, _MEDIA_TYPE_CLASS)
+            if (distribution, _ACCESS_URL, None) not in g:
                 # DCAT-AP requires an access URL; without a visible file it is the dataset's page.
-                g.add((distribution, DCAT.accessURL, self.landing_page(data["name"])))
-            for predicate in (DCAT.accessURL, DCAT.downloadURL):
+                g.add((distribution, _ACCESS_URL, self.landing_page(data["name"])))
+            for predicate in (_ACCESS_URL, _DOWNLOAD_URL):
                 for url in g.objects(distribution, predicate):
-                    mapping.typed(g, url, RDFS.Resource)
+                    mapping.typed(g, url, _RESOURCE)
 
     def _walidata(self) -> URIRef:
         """The Walidata as ``dct:publisher``: a local authority (ADMS publisher type)."""
+        cache = mapping.graph_cache(self.g)
+        if "walidata" not in cache:
+            cache["walidata"] = self._describe_walidata()
+        return cache["walidata"]
+
+    def _describe_walidata(self) -> URIRef:
         g = self.g
         uri = tk.config.get("ckanext.solok.dcat.publisher_uri") or (
             f"{catalog_uri().rstrip('/')}/organization/{tk.config.get('ckanext.solok.walidata_organization')}"
@@ -188,6 +273,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         return agent
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
+        self._cached("prefix_misses", lambda: _PrefixMisses(self.g.namespace_manager))
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
         g.bind("sdi", sdi.ns())
@@ -253,6 +339,21 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             if str(resource.get("mimetype", "")).startswith(sdi.IANA_MEDIA_TYPE):
                 resource["mimetype"] = resource["mimetype"][len(sdi.IANA_MEDIA_TYPE) :]
         return dataset_dict
+
+
+@functools.cache
+def _urusan_theme(code: str) -> URIRef | None:
+    # The vocabularies are package data, read once: so are these lookups.
+    item = vocabularies.vocabulary("urusan").get(code)
+    return URIRef(item.extra["theme"]) if item is not None and item.extra.get("theme") else None
+
+
+@functools.cache
+def _media_type(fmt: str) -> URIRef | None:
+    item = vocabularies.vocabulary("format").get(fmt)
+    if item is None or not item.extra.get("media_type"):
+        return None
+    return URIRef(sdi.IANA_MEDIA_TYPE + item.extra["media_type"])
 
 
 def _flat(field: str) -> URIRef:

@@ -76,12 +76,12 @@ def term(name: str) -> URIRef:
     return URIRef(f"{base_uri()}{NS_DOCUMENT}#{name}")
 
 
-def scheme_uri(name: str) -> URIRef:
-    return URIRef(base_uri() + name)
+def scheme_uri(name: str, base: str | None = None) -> URIRef:
+    return URIRef((base or base_uri()) + name)
 
 
-def concept_uri(scheme: str, code: str) -> URIRef:
-    return URIRef(f"{base_uri()}{scheme}#{code}")
+def concept_uri(scheme: str, code: str, base: str | None = None) -> URIRef:
+    return URIRef(f"{base or base_uri()}{scheme}#{code}")
 
 
 def concept_code(scheme: str, uri: object) -> str | None:
@@ -395,14 +395,18 @@ _NS_COMMENT = {
 }
 
 
-def concept_triples(g: Graph, scheme: str, code: str) -> URIRef:
-    """Add a concept with its notation, labels and scheme to ``g``; return its URI."""
-    uri = concept_uri(scheme, code)
+def concept_triples(g: Graph, scheme: str, code: str, base: str | None = None) -> URIRef:
+    """Add a concept with its notation, labels and scheme to ``g``; return its URI.
+
+    ``base`` is the configured base URI when the caller has already read it.
+    """
+    base = base or base_uri()
+    uri = concept_uri(scheme, code, base)
     if (uri, RDF.type, SKOS.Concept) in g:
         return uri  # already described (a catalog page repeats concepts)
     item = vocabularies.vocabulary(scheme).get(code)
     g.add((uri, RDF.type, SKOS.Concept))
-    g.add((uri, SKOS.inScheme, scheme_uri(scheme)))
+    g.add((uri, SKOS.inScheme, scheme_uri(scheme, base)))
     g.add((uri, SKOS.notation, Literal(code)))
     if item is not None:
         for lang, text in item.label.items():
