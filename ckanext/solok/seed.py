@@ -73,6 +73,23 @@ def dataset_dict(raw: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def upload_demo_file(context: Context, package_id: str, res: dict[str, Any]) -> None:
+    """Add a demo CSV to a dataset as an uploaded file, as an officer's browser would."""
+    with demo_file(res["file"]).open("rb") as stream:
+        upload = FileStorage(stream=stream, filename=res["file"], content_type="text/csv")
+        tk.get_action("resource_create")(
+            context,
+            {
+                "package_id": package_id,
+                "name": res["name"],
+                "description": res.get("description", ""),
+                "format": res.get("format", "CSV"),
+                "url": res["file"],
+                "upload": upload,
+            },
+        )
+
+
 def seed_organizations(user: str, report: SeedReport) -> None:
     for org in load("organizations.json"):
         if model.Group.get(org["name"]) is not None:
@@ -93,19 +110,7 @@ def seed_datasets(
             continue
         pkg = tk.get_action("package_create")(_context(user), dataset_dict(raw))
         for res in raw.get("resources", []):
-            with demo_file(res["file"]).open("rb") as stream:
-                upload = FileStorage(stream=stream, filename=res["file"], content_type="text/csv")
-                tk.get_action("resource_create")(
-                    _context(user),
-                    {
-                        "package_id": pkg["id"],
-                        "name": res["name"],
-                        "description": res.get("description", ""),
-                        "format": res.get("format", "CSV"),
-                        "url": res["file"],
-                        "upload": upload,
-                    },
-                )
+            upload_demo_file(_context(user), pkg["id"], res)
             report.created["resource"] += 1
         report.created["dataset"] += 1
 
@@ -158,18 +163,7 @@ def seed_workflow(report: SeedReport) -> None:
         # allow_state_change, as CKAN's form does, so that the producer's draft stays a draft.
         pkg = tk.get_action("package_create")({**_as(producer), "allow_state_change": True}, data)
         for res in raw.get("resources", []):
-            with demo_file(res["file"]).open("rb") as stream:
-                upload = FileStorage(stream=stream, filename=res["file"], content_type="text/csv")
-                tk.get_action("resource_create")(
-                    _as(producer),
-                    {
-                        "package_id": pkg["id"],
-                        "name": res["name"],
-                        "format": res["format"],
-                        "url": res["file"],
-                        "upload": upload,
-                    },
-                )
+            upload_demo_file(_as(producer), pkg["id"], res)
             report.created["resource"] += 1
         if raw["status"] != "draft":
             tk.get_action("solok_workflow_submit")(_as(producer), {"id": pkg["id"], "note": raw.get("submit_note", "")})
