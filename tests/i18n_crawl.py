@@ -14,7 +14,6 @@ import re
 from functools import cache
 from importlib.resources import files
 
-from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
@@ -43,7 +42,7 @@ def visible_text(html: str) -> list[str]:
 
 def _catalogue_messages(path) -> dict[str, str]:
     with path.open("rb") as f:
-        catalog = read_mo(f) if path.suffix == ".mo" else read_po(f)
+        catalog = read_po(f)
     out = {}
     for message in catalog:
         if not message.id:
@@ -55,17 +54,22 @@ def _catalogue_messages(path) -> dict[str, str]:
 
 
 @cache
-def english_messages() -> frozenset[str]:
-    """Every English message of the catalogues CKAN loads, placeholders removed."""
+def _all_msgids() -> frozenset[str]:
+    """Every message of the catalogues CKAN loads: core, ckanext-scheming, ckanext-dcat and ours."""
     sources = [files("ckan.i18n").joinpath("ckan.pot"), files("ckanext.solok.i18n").joinpath("ckanext-solok.pot")]
     for package in ("ckanext.scheming", "ckanext.dcat"):
         sources += list(files(package).joinpath("i18n").glob("*.pot"))
+    return frozenset(msgid for source in sources for msgid in _catalogue_messages(source))
+
+
+@cache
+def english_messages() -> frozenset[str]:
+    """Every English message of the catalogues CKAN loads, placeholders removed."""
     messages = set()
-    for source in sources:
-        for msgid in _catalogue_messages(source):
-            text = " ".join(re.sub(r"%\(\w+\)s|\{\w*\}|<[^>]+>", " ", msgid).split())
-            if len(text) > 3:
-                messages.add(text)
+    for msgid in _all_msgids():
+        text = " ".join(re.sub(r"%\(\w+\)s|\{\w*\}|<[^>]+>", " ", msgid).split())
+        if len(text) > 3:
+            messages.add(text)
     return frozenset(messages)
 
 
@@ -111,19 +115,6 @@ def indonesian_left(chunks: list[str]) -> list[str]:
     return [c for c in chunks if c in ours]
 
 
-@cache
-def own_messages() -> frozenset[str]:
-    """Messages our catalogue translates (own and adopted upstream ones)."""
-    return frozenset(_catalogue_messages(files("ckanext.solok.i18n").joinpath("ckanext-solok.pot")))
-
-
-@cache
-def _raw_upstream_messages() -> frozenset[str]:
-    sources = [files("ckan.i18n").joinpath("ckan.pot")]
-    sources += list(files("ckanext.dcat").joinpath("i18n").glob("*.pot"))
-    return frozenset(m for source in sources for m in _catalogue_messages(source)) | own_messages()
-
-
 def is_message(text: str) -> bool:
     """Whether a gettext lookup was of a message rather than of data.
 
@@ -131,4 +122,4 @@ def is_message(text: str) -> bool:
     field name prettified for an error summary); those are not messages to
     translate, unless they read as English.
     """
-    return text in _raw_upstream_messages() or bool(set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS)
+    return text in _all_msgids() or bool(set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS)
