@@ -17,8 +17,7 @@ setup(
     python_requires=">=3.11,<3.12",
     packages=[
         "ckanext.solok",
-        "ckanext.solok.search",
-        "ckanext.solok.logic",
+        "ckanext.solok.access",
         "ckanext.solok.dcat",
         "ckanext.solok.demo",
         "ckanext.solok.migration",
@@ -26,6 +25,9 @@ setup(
         "ckanext.solok.migration.solok_search.versions",
         "ckanext.solok.migration.solok",
         "ckanext.solok.migration.solok.versions",
+        "ckanext.solok.portal",
+        "ckanext.solok.sdi",
+        "ckanext.solok.search",
         "ckanext.solok.workflow",
         "ckanext.solok.schemas",
         "ckanext.solok.i18n",
@@ -64,7 +66,7 @@ setup(
     entry_points={
         "ckan.plugins": [
             "solok = ckanext.solok.plugin:SolokPlugin",
-            "solok_search = ckanext.solok.plugin:SolokSearchPlugin",
+            "solok_search = ckanext.solok.search.plugin:SolokSearchPlugin",
         ],
         "ckan.rdf.profiles": [
             "solok_sdi = ckanext.solok.dcat.profile:SolokSDIProfile",

@@ -20,9 +20,9 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
 
 from ckanext.dcat.processors import RDFParser, RDFSerializer
 from ckanext.scheming.helpers import scheming_get_dataset_schema
-from ckanext.solok import seed as demo
 from ckanext.solok.dcat import mapping, shacl
-from ckanext.solok.dcat import vocabulary as sdi
+from ckanext.solok.dcat import sdi_terms as sdi
+from ckanext.solok.demo import seed as demo
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EU = "http://publications.europa.eu/resource/authority/"
@@ -150,7 +150,7 @@ class TestMappingTable:
 class TestVocabulary:
     def test_every_term_is_declared_in_id_and_en_and_conforms(self):
         g = sdi.namespace_graph()
-        for t in sdi.TERMS:
+        for t in sdi.terms():
             uri = sdi.term(t.name)
             labels = {o.language for o in g.objects(uri, RDFS.label)}
             comments = {o.language for o in g.objects(uri, RDFS.comment)}
@@ -164,7 +164,7 @@ class TestVocabulary:
         assert ok, report
 
     def test_concept_schemes_come_from_the_yaml_vocabularies(self):
-        from ckanext.solok import vocabularies
+        from ckanext.solok.sdi import vocabularies
 
         skos = "http://www.w3.org/2004/02/skos/core#"
         for name in sdi.SCHEMES:

@@ -20,8 +20,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 
 from ckanext.dcat.processors import HYDRA
-from ckanext.solok import seed as demo
 from ckanext.solok.dcat import mapping
+from ckanext.solok.demo import seed as demo
 from tests.test_dcat import EU, SITE, conforms, fields, get, harvest, shown, sysadmin_context
 
 RESTRICTED_FILE = "http://files.example.org/terbatas-berkas-rahasia.csv"

@@ -24,7 +24,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
 from flask import Blueprint, abort
 
-from ckanext.solok import i18n_audit
+from ckanext.solok.portal import i18n_audit
 from tests.i18n_crawl import english_left, indonesian_left, is_message, own_translations, visible_text
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

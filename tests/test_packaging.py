@@ -40,6 +40,14 @@ EXPECTED = [
     "ckanext/solok/templates/solok/sdi_document.html",
     "ckanext/solok/demo/workflow.json",
     "ckanext/solok/workflow/actions.py",
+    "ckanext/solok/workflow/transition.py",
+    "ckanext/solok/search/plugin.py",
+    "ckanext/solok/sdi/completeness.py",
+    "ckanext/solok/access/rules.py",
+    "ckanext/solok/portal/views.py",
+    "ckanext/solok/dcat/sdi_terms.py",
+    "ckanext/solok/dcat/speedups.py",
+    "ckanext/solok/schemas/sdi_terms.yaml",
     "ckanext/solok/migration/solok/alembic.ini",
     "ckanext/solok/migration/solok/env.py",
     "ckanext/solok/migration/solok/versions/b7d2e4f6a8c1_create_solok_workflow_event.py",
@@ -70,7 +78,7 @@ def test_wheel_contains_code_and_data(wheel):
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "solok = ckanext.solok.plugin:SolokPlugin" in text
-    assert "solok_search = ckanext.solok.plugin:SolokSearchPlugin" in text
+    assert "solok_search = ckanext.solok.search.plugin:SolokSearchPlugin" in text
     assert "solok_sdi = ckanext.solok.dcat.profile:SolokSDIProfile" in text
     assert "solok_sdi_compat = ckanext.solok.dcat.profile:SolokSDICompatProfile" in text
     # Tests stay out of the released package.
@@ -97,13 +105,16 @@ def test_installed_wheel_finds_its_files(wheel, tmp_path):
         import os
         assert os.path.isfile(os.path.join(i18n, "id", "LC_MESSAGES", "ckanext-solok.mo"))
         assert files("ckanext.solok.schemas").joinpath("solok_dataset.yaml").is_file()
-        from ckanext.solok import vocabularies
+        from ckanext.solok.sdi import vocabularies
         assert len(vocabularies.vocabulary("urusan").terms) == 33
         templates = files("ckanext.solok").joinpath("templates", "scheming", "package")
         assert templates.joinpath("resource_read.html").is_file()
         assert files("ckanext.solok").joinpath("config_declaration.yaml").is_file()
         assert files("ckanext.solok.dcat").joinpath("shapes", "solok_sdi.ttl").is_file()
-        from ckanext.solok import seed
+        from ckanext.solok.dcat import sdi_terms
+        assert len(sdi_terms.terms()) >= 20
+        from ckanext.solok.search.plugin import SolokSearchPlugin
+        from ckanext.solok.demo import seed
         assert len(seed.load("datasets.json")) >= 25
         statuses = sorted(set(d["status"] for d in seed.workflow_demo()["datasets"]))
         assert statuses == ["diajukan", "dikembalikan", "draft"], statuses

@@ -10,7 +10,7 @@ from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
-from ckanext.solok import seed as demo
+from ckanext.solok.demo import seed as demo
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_demo_datasets_carry_sdi_metadata_and_real_files(seeded, app):
 
 def test_every_demo_dataset_is_complete_under_the_sdi_schema(seeded):
     from ckanext.scheming.helpers import scheming_get_dataset_schema
-    from ckanext.solok.helpers import solok_completeness
+    from ckanext.solok.sdi.helpers import solok_completeness
 
     schema = scheming_get_dataset_schema("dataset")
     for raw in demo.load("datasets.json"):

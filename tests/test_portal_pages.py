@@ -8,7 +8,7 @@ import re
 import pytest
 from ckan.tests import factories, helpers
 
-from ckanext.solok import stats
+from ckanext.solok.portal import stats
 from tests.conftest import SDI_DEFAULTS
 
 
@@ -198,7 +198,7 @@ def test_figures_page_through_a_small_rows_max(catalogue):
 
 
 def test_growth_chart_labels_never_crowd():
-    from ckanext.solok import charts
+    from ckanext.solok.portal import charts
 
     months = [{"label": f"2025-{m:02d}", "total": m * 3} for m in range(1, 13)] + [
         {"label": f"2026-{m:02d}", "total": 36 + m} for m in range(1, 13)

@@ -14,7 +14,7 @@ from ckan.lib import uploader
 from ckan.tests import factories, helpers
 from werkzeug.datastructures import FileStorage
 
-from ckanext.solok import preview
+from ckanext.solok.portal import preview
 from tests.conftest import SDI_DEFAULTS
 
 POPULATION = "kelurahan,laki_laki,perempuan\nTanah Garam,6620,6564\nVI Suku,2840,2787\nLaing,1640,1601\n"

@@ -8,7 +8,7 @@ import pytest
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
-from ckanext.solok import vocabularies
+from ckanext.solok.sdi import vocabularies
 from tests.conftest import SDI_DEFAULTS
 
 EU = "http://publications.europa.eu/resource/authority/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import click
 
-from ckanext.solok import seed as demo
+from ckanext.solok.demo import seed as demo
 from ckanext.solok.search import reindex as search_reindex
 
 

@@ -1,4 +1,8 @@
-"""Plugins of ckanext-solok; they only wire interfaces to the modules that do the work."""
+"""The ``solok`` plugin: wires CKAN's interfaces to the feature folders that do the work.
+
+``solok_search`` (the PostgreSQL search backend) is its own plugin, in
+``search/plugin.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,44 +12,27 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 import flask
-import yaml
-from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, search, views
+from ckanext.solok import cli
+from ckanext.solok.access import hooks as access_hooks
+from ckanext.solok.access import views as access_views
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
-from ckanext.solok.logic import action, validators
-from ckanext.solok.workflow import plugin as workflow
+from ckanext.solok.portal import helpers as portal_helpers
+from ckanext.solok.portal import i18n_audit
+from ckanext.solok.portal import views as portal_views
+from ckanext.solok.sdi import facets, forms, validators
+from ckanext.solok.sdi import helpers as sdi_helpers
+from ckanext.solok.workflow import validators as workflow_validators
+from ckanext.solok.workflow import wiring as workflow
 
 
-def _declare(declaration: Declaration, package: str) -> None:
-    text = files(package).joinpath("config_declaration.yaml").read_text(encoding="utf-8")
-    declaration.load_dict(yaml.safe_load(text))
-
-
-class SolokSearchPlugin(p.SingletonPlugin):
-    """Built-in search on PostgreSQL instead of Solr."""
-
-    p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
-    p.implements(p.IActions)
-
-    def update_config(self, config: Any) -> None:
-        search.install()
-
-    def declare_config_options(self, declaration: Declaration, key: Key) -> None:
-        _declare(declaration, "ckanext.solok.search")
-
-    def get_actions(self) -> dict[str, Any]:
-        return {"package_search": action.package_search}
-
-
+@tk.blanket.config_declarations
 class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
-    """The Solok portal: translations, templates, demo data and commands."""
+    """The Solok portal: SDI metadata, access classification, workflow, DCAT, pages, translations, demo data."""
 
     p.implements(p.IConfigurer)
-    p.implements(p.IConfigDeclaration)
     p.implements(p.ITranslation)
     p.implements(p.IClick)
     p.implements(p.IActions)
@@ -63,9 +50,6 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_public_directory(config, "public")
         forms.install()
 
-    def declare_config_options(self, declaration: Declaration, key: Key) -> None:
-        _declare(declaration, "ckanext.solok")
-
     def i18n_directory(self) -> str:
         return str(files("ckanext.solok.i18n"))
 
@@ -76,16 +60,16 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return [cli.solok]
 
     def get_actions(self) -> dict[str, Any]:
-        actions = {"package_create": action.package_create, "package_update": action.package_update}
+        actions = workflow.get_actions()
         if "dcat_json_interface" in tk.config.get("ckan.plugins", ""):
             actions["dcat_datasets_list"] = dcat_compat.dcat_datasets_list
-        return actions | workflow.get_actions()
+        return actions
 
     def get_validators(self) -> dict[str, Any]:
-        return validators.get_validators()
+        return validators.get_validators() | workflow_validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return helpers.get_helpers() | workflow.get_helpers()
+        return sdi_helpers.get_helpers() | portal_helpers.get_helpers() | workflow.get_helpers()
 
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
         return facets.dataset_facets(facets_dict)
@@ -97,30 +81,30 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return facets.dataset_facets(facets_dict)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
-        return access.after_dataset_search(facets.label_facet_values(search_results))
+        return access_hooks.after_dataset_search(facets.label_facet_values(search_results))
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        access.after_dataset_show(context, pkg_dict)
-
-    def get_blueprint(self) -> Any:
-        return [
-            access.blueprint(),
-            dcat_views.blueprint(),
-            workflow.blueprint(),
-            views.stats_blueprint(),
-            views.preview_blueprint(),
-        ]
-
-    def make_middleware(self, app: Any, config: Any) -> Any:
-        if isinstance(app, flask.Flask):
-            i18n_audit.install(app, config)
-        return app
+        access_hooks.after_dataset_show(context, pkg_dict)
 
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         workflow.after_create(context, pkg_dict)
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         workflow.after_update(context, pkg_dict)
+
+    def get_blueprint(self) -> Any:
+        return [
+            access_views.blueprint(),
+            dcat_views.blueprint(),
+            workflow.blueprint(),
+            portal_views.stats_blueprint(),
+            portal_views.preview_blueprint(),
+        ]
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        if isinstance(app, flask.Flask):
+            i18n_audit.install(app, config)
+        return app
 
     def get_auth_functions(self) -> dict[str, Any]:
         return workflow.get_auth_functions()

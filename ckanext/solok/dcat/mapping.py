@@ -25,12 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ckan import model
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 
 from ckanext.dcat.profiles import ADMS, DCAT, VCARD
-from ckanext.solok import vocabularies
-from ckanext.solok.dcat import vocabulary as sdi
+from ckanext.solok.dcat import sdi_terms as sdi
+from ckanext.solok.dcat.speedups import graph_cache, is_typed, typed
+from ckanext.solok.sdi import vocabularies
 
 Node = URIRef | BNode
 
@@ -88,16 +90,6 @@ _LINGUISTIC_SYSTEM = DCTERMS.LinguisticSystem
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def graph_cache(g: Graph) -> dict[str, Any]:
-    """What stays the same for every dataset of a graph (a catalog page): config values,
-    compiled rows, URIs and the nodes already described. Kept on the graph, so it
-    lives exactly as long as one serialisation."""
-    cache = g.__dict__.get("_solok_cache")
-    if cache is None:
-        cache = g.__dict__["_solok_cache"] = {}
-    return cache
-
-
 def graph_base(g: Graph) -> str:
     """The SDI base URI, read from the configuration once per graph."""
     cache = graph_cache(g)
@@ -105,14 +97,6 @@ def graph_base(g: Graph) -> str:
     if base is None:
         base = cache["base"] = sdi.base_uri()
     return base
-
-
-def typed(g: Graph, uri: URIRef, klass: URIRef) -> None:
-    """``uri a klass``, added once per graph (a catalog page repeats the same concepts)."""
-    done: set = g.__dict__.setdefault("_solok_typed", set())
-    if (uri, klass) not in done:
-        done.add((uri, klass))
-        g.add((uri, _TYPE, klass))
 
 
 def _literals(g: Graph, node: Node, predicate: URIRef) -> list[Literal]:
@@ -316,9 +300,7 @@ class Licence(Codec):
         if value in EU_LICENCES:
             obj: Literal | URIRef = _EU_LICENCE_URIS[value]
         else:
-            from ckan.model.license import LicenseRegister
-
-            licence = LicenseRegister().get(value)
+            licence = model.Package.get_license_register().get(value)
             obj = URIRef(licence.url) if licence is not None and licence.url else BNode()
             if isinstance(obj, BNode):  # a licence without a URL ("other-closed" …): named by its id
                 ctx.g.add((obj, _IDENTIFIER, Literal(str(value))))
@@ -334,9 +316,7 @@ class Licence(Codec):
                 return ids[str(o)]
             if isinstance(o, BNode) and ctx.g.value(o, DCTERMS.identifier) is not None:
                 return str(ctx.g.value(o, DCTERMS.identifier))
-            from ckan.model.license import LicenseRegister
-
-            for licence_id, licence in LicenseRegister().items():
+            for licence_id, licence in model.Package.get_license_register().items():
                 if str(o) in (licence.url, licence_id):
                     return licence_id
         return None
@@ -414,7 +394,7 @@ class Organisation(Codec):
             return
         uri = ctx.organization_uri(org["name"])
         ctx.g.add((node, predicate, uri))
-        if (uri, _AGENT) in ctx.g.__dict__.get("_solok_typed", ()):
+        if is_typed(ctx.g, uri, _AGENT):
             return  # described by an earlier dataset of the page
         typed(ctx.g, uri, _AGENT)
         ctx.g.add((uri, _TYPE, _ORGANIZATION))

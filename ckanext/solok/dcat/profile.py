@@ -12,23 +12,22 @@ with ``?profiles=solok_sdi,solok_sdi_compat`` or add it to the configuration.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import re
 from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD, NamespaceManager
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import DCAT, VCARD, EuropeanDCATAP3Profile, RDFProfile
 from ckanext.dcat.profiles.base import CleanedURIRef
 from ckanext.dcat.utils import catalog_uri, resource_uri
-from ckanext.solok import access, vocabularies
-from ckanext.solok.dcat import mapping
-from ckanext.solok.dcat import vocabulary as sdi
+from ckanext.solok.access import rules as access
+from ckanext.solok.dcat import mapping, speedups
+from ckanext.solok.dcat import sdi_terms as sdi
+from ckanext.solok.sdi import vocabularies
 
 # Keys of a package dict that the base profiles must not see: the table writes
 # them (``url`` and ``organization`` would otherwise become a landing page and a
@@ -84,48 +83,6 @@ _ACCESS_URL = DCAT.accessURL
 _DOWNLOAD_URL = DCAT.downloadURL
 _RESOURCE = RDFS.Resource
 
-# CKAN's own timestamps (metadata_created/modified, resource created …): parsed with
-# datetime.fromisoformat, which gives dateutil's result for exactly this form.
-_CKAN_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?")
-
-
-class _PrefixMisses:
-    """Remembers, for one graph, the URIs that have no prefixed name.
-
-    rdflib's Turtle writer asks the namespace manager for the prefixed name of
-    every subject and object of every triple. It caches the names it finds, but
-    works out again, on every use, that a URI has none: a distribution's URI
-    (``<catalog>/dataset/<id>/resource/<id>``) costs that in every triple about
-    the distribution. The answer only changes when a prefix is bound (or the
-    manager reset), which forgets what was remembered. The output is unchanged.
-    """
-
-    def __init__(self, manager: NamespaceManager) -> None:
-        self._compute, self._bind, self._reset = manager.compute_qname, manager.bind, manager.reset
-        self._misses: set[str] = set()
-        manager.compute_qname = self.compute_qname  # type: ignore[method-assign]
-        manager.bind = self.bind  # type: ignore[method-assign]
-        manager.reset = self.reset  # type: ignore[method-assign]
-
-    def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
-        if generate:
-            return self._compute(uri, generate)
-        if uri in self._misses:
-            raise KeyError(uri)
-        try:
-            return self._compute(uri, False)
-        except KeyError:
-            self._misses.add(uri)
-            raise
-
-    def bind(self, *args: Any, **kwargs: Any) -> None:
-        self._misses.clear()
-        self._bind(*args, **kwargs)
-
-    def reset(self) -> None:
-        self._misses.clear()
-        self._reset()
-
 
 class SolokSDIProfile(EuropeanDCATAP3Profile):
     """DCAT-AP 3 with the Satu Data Indonesia fields (see ``docs/dcat.md`` for the table)."""
@@ -137,7 +94,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
     def _cached(self, key: str, make: Callable[[], Any]) -> Any:
         # Configuration reads are slow (CKAN checks each key against the declarations):
         # what is the same for the whole graph is read once per graph.
-        cache = mapping.graph_cache(self.g)
+        cache = speedups.graph_cache(self.g)
         if key not in cache:
             cache[key] = make()
         return cache[key]
@@ -151,10 +108,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
     def organization(self, id_or_name: str) -> dict[str, Any] | None:
         # One profile object serialises one dataset, but a catalog page shares
         # its graph: the OPDs (a city has a few dozen) are read once per graph.
-        cache = self.g.__dict__.get("_solok_organizations")
-        if cache is None:
-            cache = self.g.__dict__["_solok_organizations"] = _organizations()
-        return cache.get(id_or_name)
+        return self._cached("organizations", _organizations).get(id_or_name)
 
     def files_hidden(self) -> bool:
         return bool(self._current) and self._current.get("accessRights") == access.RESTRICTED
@@ -163,7 +117,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         self._current = dataset_dict
-        self._cached("prefix_misses", lambda: _PrefixMisses(self.g.namespace_manager))
+        speedups.watch_prefix_misses(self.g)
         self._bind_prefixes()
         resources = dataset_dict.get("resources") or []
         base_view = {k: v for k, v in dataset_dict.items() if k not in _DATASET_KEYS}
@@ -176,18 +130,11 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             mapping.write(self, mapping.RESOURCE_ROWS, resource, distribution)
         self._derived(dataset_dict, dataset_ref, resources, distributions)
 
-    def _add_date_triple(self, subject, predicate, value, _type=Literal):
+    def _add_date_triple(self, *args: Any, **kwargs: Any) -> None:
         # ckanext-dcat parses every date with dateutil (slow); CKAN's own timestamps take
-        # the fast path to the same xsd:dateTime, anything else goes the usual way.
-        if isinstance(value, str) and _CKAN_TIMESTAMP.fullmatch(value):
-            try:
-                stamp = dt.datetime.fromisoformat(value).isoformat()
-            except ValueError:  # e.g. 30 February: ckanext-dcat's fallback decides
-                pass
-            else:
-                self.g.add((subject, predicate, _type(stamp, datatype=XSD.dateTime)))
-                return
-        super()._add_date_triple(subject, predicate, value, _type)
+        # the fast path to the same xsd:dateTime (speedups), anything else goes the usual way.
+        if not speedups.add_ckan_timestamp(self.g, *args, **kwargs):
+            super()._add_date_triple(*args, **kwargs)
 
     def _bind_prefixes(self) -> None:
         """Prefixes for every namespace the output uses.
@@ -196,7 +143,8 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         caches the split of a URI only when its namespace has a prefix, and
         recomputes it on every use otherwise.
         """
-        if self.g.__dict__.get("_solok_bound"):
+        cache = speedups.graph_cache(self.g)
+        if cache.get("bound"):
             return
         self.g.bind("sdi", sdi.ns())
         self.g.bind("stat", sdi.STAT)
@@ -209,7 +157,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         site = _site_url()
         self.g.bind("dataset", URIRef(f"{site}/dataset/"))
         self.g.bind("opd", URIRef(f"{catalog_uri().rstrip('/')}/organization/"))
-        self.g.__dict__["_solok_bound"] = True
+        cache["bound"] = True
 
     def _derived(
         self, data: dict[str, Any], ref: URIRef, resources: list[dict[str, Any]], distributions: list[URIRef]
@@ -237,17 +185,17 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             media_type = _media_type(resource.get("format") or "")
             if media_type is not None:
                 g.add((distribution, _MEDIA_TYPE, media_type))
-                mapping.typed(g, media_type, _MEDIA_TYPE_CLASS)
+                speedups.typed(g, media_type, _MEDIA_TYPE_CLASS)
             if (distribution, _ACCESS_URL, None) not in g:
                 # DCAT-AP requires an access URL; without a visible file it is the dataset's page.
                 g.add((distribution, _ACCESS_URL, self.landing_page(data["name"])))
             for predicate in (_ACCESS_URL, _DOWNLOAD_URL):
                 for url in g.objects(distribution, predicate):
-                    mapping.typed(g, url, _RESOURCE)
+                    speedups.typed(g, url, _RESOURCE)
 
     def _walidata(self) -> URIRef:
         """The Walidata as ``dct:publisher``: a local authority (ADMS publisher type)."""
-        cache = mapping.graph_cache(self.g)
+        cache = speedups.graph_cache(self.g)
         if "walidata" not in cache:
             cache["walidata"] = self._describe_walidata()
         return cache["walidata"]
@@ -273,7 +221,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         return agent
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
-        self._cached("prefix_misses", lambda: _PrefixMisses(self.g.namespace_manager))
+        speedups.watch_prefix_misses(self.g)
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
         g.bind("sdi", sdi.ns())

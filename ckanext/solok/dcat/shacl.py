@@ -12,7 +12,7 @@ from importlib.resources import files
 
 from rdflib import Graph
 
-from ckanext.solok.dcat import vocabulary as sdi
+from ckanext.solok.dcat import sdi_terms as sdi
 
 DEFAULT_BASE = "https://data.solokkota.go.id/sdi/"
 

@@ -17,8 +17,8 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from ckanext.dcat import utils as dcat_utils
 from ckanext.dcat.utils import CONTENT_TYPES, parse_accept_header, url_to_rdflib_format
-from ckanext.solok import vocabularies
-from ckanext.solok.dcat import vocabulary as sdi
+from ckanext.solok.dcat import sdi_terms as sdi
+from ckanext.solok.sdi import vocabularies
 
 
 def _graph_or_404(name: str) -> Graph:
@@ -52,7 +52,7 @@ def _short(graph: Graph, uri: Any) -> str:
 
 def _terms(graph: Graph, lang: str) -> list[dict[str, Any]]:
     rows = []
-    for t in sdi.TERMS:
+    for t in sdi.terms():
         uri = sdi.term(t.name)
         rows.append(
             {

@@ -1,1 +1,2 @@
-"""Demo (seed) data for ckanext-solok: organizations.json, datasets.json and files/*.csv."""
+"""Demo data of Kota Solok (``ckan solok seed``): ``seed`` loads organizations.json, datasets.json,
+workflow.json and files/*.csv through CKAN's actions."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ckan.common import _
+import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchQueryError
 from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
@@ -41,7 +41,7 @@ _ANCHOR = re.compile(r"^(NOW|\d{4}-\d{2}-\d{2}(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})
 def _unit(name: str, value: str) -> str:
     key = name[:-1] if name.endswith("S") and name[:-1] in _UNITS else name
     if key not in _UNITS:
-        raise SearchQueryError(_("Unknown date unit {unit!r} in {value!r}").format(unit=name, value=value))
+        raise SearchQueryError(tk._("Unknown date unit {unit!r} in {value!r}").format(unit=name, value=value))
     return key
 
 
@@ -66,7 +66,7 @@ def resolve(value: str, now: dt.datetime | None = None) -> dt.datetime:
     anchor = _ANCHOR.match(text)
     if not anchor:
         raise SearchQueryError(
-            _("Invalid date {value!r}: expected an ISO date such as 2026-01-01T00:00:00Z or NOW").format(value=value)
+            tk._("Invalid date {value!r}: expected an ISO date such as 2026-01-01T00:00:00Z or NOW").format(value=value)
         )
     if anchor.group(1) == "NOW":
         when = now or dt.datetime.now(dt.UTC)
@@ -74,7 +74,7 @@ def resolve(value: str, now: dt.datetime | None = None) -> dt.datetime:
         try:
             when = isoparse(anchor.group(1))
         except ValueError as e:
-            raise SearchQueryError(_("Invalid date {value!r}: {error}").format(value=value, error=e)) from e
+            raise SearchQueryError(tk._("Invalid date {value!r}: {error}").format(value=value, error=e)) from e
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
     rest = text[anchor.end() :]
@@ -82,7 +82,9 @@ def resolve(value: str, now: dt.datetime | None = None) -> dt.datetime:
     while pos < len(rest):
         op = _OP.match(rest, pos)
         if not op:
-            raise SearchQueryError(_("Invalid date maths {part!r} in {value!r}").format(part=rest[pos:], value=value))
+            raise SearchQueryError(
+                tk._("Invalid date maths {part!r} in {value!r}").format(part=rest[pos:], value=value)
+            )
         sign, amount, add_unit, round_unit = op.groups()
         if round_unit:
             when = _truncate(when, _unit(round_unit, value))
@@ -93,6 +95,6 @@ def resolve(value: str, now: dt.datetime | None = None) -> dt.datetime:
             try:
                 when = when + delta if sign == "+" else when - delta
             except (OverflowError, ValueError) as e:
-                raise SearchQueryError(_("Date out of range in {value!r}").format(value=value)) from e
+                raise SearchQueryError(tk._("Date out of range in {value!r}").format(value=value)) from e
         pos = op.end()
     return when.astimezone(dt.UTC)

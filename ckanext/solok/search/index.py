@@ -17,8 +17,8 @@ import logging
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan.common import config
 from ckan.lib.search.index import PackageSearchIndex
 from dateutil.parser import isoparse
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def text_config() -> str:
-    return config.get("ckanext.solok.search.text_config")
+    return tk.config.get("ckanext.solok.search.text_config")
 
 
 def _strings(value: Any) -> list[str]:
@@ -171,12 +171,12 @@ class SolokPackageSearchIndex(PackageSearchIndex):
         ref = pkg_dict.get("id")
         model.Session.execute(
             sa.delete(search_index).where(
-                search_index.c.site_id == config.get("ckan.site_id"),
+                search_index.c.site_id == tk.config.get("ckan.site_id"),
                 sa.or_(search_index.c.id == ref, search_index.c.name == ref),
             )
         )
 
     def clear(self) -> None:
         """Empty this site's index; committed at once, as Solr's clear is."""
-        model.Session.execute(sa.delete(search_index).where(search_index.c.site_id == config.get("ckan.site_id")))
+        model.Session.execute(sa.delete(search_index).where(search_index.c.site_id == tk.config.get("ckan.site_id")))
         model.Session.commit()

@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan.common import _
 from ckan.lib.search.common import SearchQueryError
 from luqum import tree
 from luqum.exceptions import ParseError
@@ -50,14 +50,14 @@ MAX_QUERY_LENGTH = 5000
 def parse(text: str) -> tree.Item:
     """Parse Lucene syntax; a syntax error is a ``SearchQueryError`` (HTTP 400)."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(_("Query is too long (more than {limit} characters)").format(limit=MAX_QUERY_LENGTH))
+        raise SearchQueryError(tk._("Query is too long (more than {limit} characters)").format(limit=MAX_QUERY_LENGTH))
     try:
         with _parse_lock:  # PLY parsers keep state between calls
             return parser.parse(text)
     except (ParseError, ValueError, TypeError, ArithmeticError) as e:
         # luqum reports some malformed input (a boost like ``a^.x``) as a
         # decimal error rather than a ParseError.
-        raise SearchQueryError(_("Invalid query syntax in {query!r}: {error}").format(query=text, error=e)) from e
+        raise SearchQueryError(tk._("Invalid query syntax in {query!r}: {error}").format(query=text, error=e)) from e
 
 
 def _unescape(value: str) -> str:
@@ -131,7 +131,7 @@ class Translator:
             if name == "*" and isinstance(node.expr, tree.Word) and node.expr.value == "*":
                 return sa.true()
             if not f.FIELD_NAME.match(name):
-                raise SearchQueryError(_("Invalid field name {field!r}").format(field=name))
+                raise SearchQueryError(tk._("Invalid field name {field!r}").format(field=name))
             return self.node(node.expr, name, negated)
         if isinstance(node, (tree.Group, tree.FieldGroup)):
             return self.node(node.expr, fld, negated)
@@ -160,8 +160,8 @@ class Translator:
         if isinstance(node, tree.To):
             return self.range(fld, "*", node.a.value, True, node.include)
         if isinstance(node, tree.Regex):
-            raise SearchQueryError(_("Regular expressions are not supported in search queries"))
-        raise SearchQueryError(_("Unsupported query element {element!r}").format(element=str(node)))
+            raise SearchQueryError(tk._("Regular expressions are not supported in search queries"))
+        raise SearchQueryError(tk._("Unsupported query element {element!r}").format(element=str(node)))
 
     # -- terms -------------------------------------------------------------
     def term(self, fld: str, raw: str, phrase: bool, negated: bool) -> Clause:
@@ -173,7 +173,7 @@ class Translator:
             return self.text_term(fld, raw, phrase, wildcard, negated)
         if kind == "date":
             if wildcard:
-                raise SearchQueryError(_("Wildcards are not allowed on the date field {field!r}").format(field=fld))
+                raise SearchQueryError(tk._("Wildcards are not allowed on the date field {field!r}").format(field=fld))
             when = datemath.resolve(_unescape(raw) if not phrase else raw)
             return self.compare(fld, "date", lambda v: v == when)
         if kind == "ngram":
@@ -229,7 +229,7 @@ class Translator:
             return float(raw) if "." in raw else int(raw)
         except ValueError:
             raise SearchQueryError(
-                _("The field {field!r} expects a number, not {value!r}").format(field=fld, value=raw)
+                tk._("The field {field!r} expects a number, not {value!r}").format(field=fld, value=raw)
             ) from None
 
     # -- comparisons and ranges ---------------------------------------------

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan.common import _, asbool, config
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import MAGIC_FIELD_RE, VALID_SOLR_PARAMETERS, PackageSearchQuery
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -38,7 +38,7 @@ def _int(query: dict[str, Any], key: str, default: int) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise SearchQueryError(
-            _("Parameter {name!r} must be a whole number, not {value!r}").format(name=key, value=value)
+            tk._("Parameter {name!r} must be a whole number, not {value!r}").format(name=key, value=value)
         ) from None
 
 
@@ -51,7 +51,7 @@ def _as_list(value: Any) -> list[str]:
             try:
                 return [str(v) for v in json.loads(value)]
             except ValueError:
-                raise SearchQueryError(_("Invalid list {value!r}").format(value=value)) from None
+                raise SearchQueryError(tk._("Invalid list {value!r}").format(value=value)) from None
         return [value] if value else []
     return [str(v) for v in value]
 
@@ -61,7 +61,7 @@ def _check_unsafe(key: str, value: Any) -> None:
     for item in _as_list(value) if isinstance(value, (list, tuple)) else [value]:
         if isinstance(item, str) and ("{!" in item or MAGIC_FIELD_RE.search(item)):
             raise SearchQueryError(
-                _("Local parameters and magic fields are not supported in {name!r}").format(name=key)
+                tk._("Local parameters and magic fields are not supported in {name!r}").format(name=key)
             )
 
 
@@ -80,9 +80,9 @@ def _guarded() -> Iterator[None]:
         with model.Session.begin_nested():
             yield
     except sa.exc.DataError as e:
-        raise SearchQueryError(_("Invalid value in search query: {error}").format(error=e.orig)) from e
+        raise SearchQueryError(tk._("Invalid value in search query: {error}").format(error=e.orig)) from e
     except sa.exc.DBAPIError as e:
-        raise SearchError(_("Search failed: {error}").format(error=e.orig)) from e
+        raise SearchError(tk._("Search failed: {error}").format(error=e.orig)) from e
 
 
 class SolokPackageSearchQuery(PackageSearchQuery):
@@ -97,36 +97,40 @@ class SolokPackageSearchQuery(PackageSearchQuery):
     # -- helpers used by CKAN -------------------------------------------------
     def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
         stmt = (
-            sa.select(t.c.id).where(t.c.site_id == config.get("ckan.site_id"), t.c.state == "active").limit(max_results)
+            sa.select(t.c.id)
+            .where(t.c.site_id == tk.config.get("ckan.site_id"), t.c.state == "active")
+            .limit(max_results)
         )
         return [row[0] for row in model.Session.execute(stmt)]
 
     def get_index(self, reference: str) -> dict[str, Any]:
         stmt = (
             sa.select(t.c.doc, t.c.data_dict, t.c.validated_data_dict)
-            .where(t.c.site_id == config.get("ckan.site_id"), sa.or_(t.c.id == reference, t.c.name == reference))
+            .where(t.c.site_id == tk.config.get("ckan.site_id"), sa.or_(t.c.id == reference, t.c.name == reference))
             .limit(1)
         )
         row = model.Session.execute(stmt).first()
         if row is None:
-            raise SearchError(_("Dataset not found in the search index: {reference}").format(reference=reference))
+            raise SearchError(tk._("Dataset not found in the search index: {reference}").format(reference=reference))
         return dict(row.doc, data_dict=row.data_dict, validated_data_dict=row.validated_data_dict)
 
     # -- the search ------------------------------------------------------------
     def run(self, query: dict[str, Any], permission_labels: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
         invalid = set(query.keys()) - VALID_PARAMETERS
         if invalid:
-            raise SearchQueryError(_("Invalid search parameters: {names}").format(names=", ".join(sorted(invalid))))
+            raise SearchQueryError(tk._("Invalid search parameters: {names}").format(names=", ".join(sorted(invalid))))
         for key, value in query.items():
             _check_unsafe(key, value)
 
         rows = _int(query, "rows", 10)
         start = _int(query, "start", 0)
         if rows < 0:
-            raise SearchQueryError(_("Parameter 'rows' must not be negative, got {rows}").format(rows=rows))
+            raise SearchQueryError(tk._("Parameter 'rows' must not be negative, got {rows}").format(rows=rows))
         if not 0 <= start <= MAX_START:
             raise SearchQueryError(
-                _("Parameter 'start' must be between 0 and {limit}, got {start}").format(limit=MAX_START, start=start)
+                tk._("Parameter 'start' must be between 0 and {limit}, got {start}").format(
+                    limit=MAX_START, start=start
+                )
             )
 
         translator = Translator(text_config())
@@ -173,7 +177,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
     # -- pieces ----------------------------------------------------------------
     def _filters(self, query: dict[str, Any], labels: list[str] | None, translator: Translator) -> list[Any]:
         fq = _as_list(query.get("fq")) + _as_list(query.get("fq_list"))
-        where: list[Any] = [t.c.site_id == config.get("ckan.site_id")]
+        where: list[Any] = [t.c.site_id == tk.config.get("ckan.site_id")]
         if not any("+state:" in item for item in fq):
             where.append(t.c.state == "active")
         where.extend(translator.translate(item) for item in fq if item.strip())
@@ -201,7 +205,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             match = _SORT_ITEM.match(item)
             if not match:
                 raise SearchQueryError(
-                    _("Invalid sort {sort!r}: use '<field> asc' or '<field> desc'").format(sort=item.strip())
+                    tk._("Invalid sort {sort!r}: use '<field> asc' or '<field> desc'").format(sort=item.strip())
                 )
             name, descending = match.group(1), match.group(2).lower() == "desc"
             expr = self._sort_expression(name, score)
@@ -233,7 +237,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
                 sa.select(sa.exists().where(sa.or_(t.c.fields.has_key(name), t.c.doc.has_key(name))))
             ).scalar()
         ):
-            raise SearchQueryError(_("Invalid sort: unknown field {field!r}").format(field=name))
+            raise SearchQueryError(tk._("Invalid sort: unknown field {field!r}").format(field=name))
         if kind == "text":
             return t.c.doc[name].astext.collate("C")
         first = t.c.fields[name][0].astext
@@ -263,16 +267,16 @@ class SolokPackageSearchQuery(PackageSearchQuery):
 
     def _facets(self, query: dict[str, Any], condition: Any) -> dict[str, Any]:
         names = list(dict.fromkeys(_as_list(query.get("facet.field"))))
-        if not names or not asbool(query.get("facet", "true")):
+        if not names or not tk.asbool(query.get("facet", "true")):
             return {}
         for name in names:
             if not f.FIELD_NAME.match(name):
-                raise SearchQueryError(_("Invalid facet field {field!r}").format(field=name))
-        limit = _int(query, "facet.limit", config.get("search.facets.limit"))
+                raise SearchQueryError(tk._("Invalid facet field {field!r}").format(field=name))
+        limit = _int(query, "facet.limit", tk.config.get("search.facets.limit"))
         mincount = _int(query, "facet.mincount", 1)
         order = str(query.get("facet.sort", "count")).lower()
         if order not in ("count", "index"):
-            raise SearchQueryError(_("Invalid facet.sort {order!r}: use 'count' or 'index'").format(order=order))
+            raise SearchQueryError(tk._("Invalid facet.sort {order!r}: use 'count' or 'index'").format(order=order))
 
         columns = sorted(n for n in names if n in f.COLUMN_FIELDS)
         matches = sa.select(t.c.fields, *(t.c[n] for n in columns)).where(condition)

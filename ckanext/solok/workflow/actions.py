@@ -1,11 +1,8 @@
-"""Workflow actions, and the rules every dataset save goes through.
+"""Workflow actions: submit, publish, return, and the audit trail, queue and lists.
 
-``prepare_create`` / ``prepare_update`` run in the project's chained
-``package_create`` / ``package_update`` (``logic/action.py``): they decide the
-status and the ``private`` flag, never from the caller's ``solok_status``.
-``after_create`` / ``after_update`` run in the ``IPackageController`` hooks,
-inside CKAN's transaction and before the search index and the activity
-stream see the dataset, so a change and its audit event commit together.
+A transition is one ``package_patch`` that carries the requested status
+(``transition.request``); the rules of ``saves`` apply it, record the audit
+event in CKAN's transaction and send the e-mail once the save succeeded.
 """
 
 from __future__ import annotations
@@ -18,107 +15,8 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.solok.workflow import model as audit
-from ckanext.solok.workflow import notify
 from ckanext.solok.workflow import states as s
-
-_STASH = "solok_workflow"
-
-
-def _trusted(context: Context) -> bool:
-    # Code that runs without a user (jobs, CLI with ignore_auth) is trusted like a sysadmin.
-    return not context.get("user") and bool(context.get("ignore_auth"))
-
-
-def _user_id(context: Context) -> str | None:
-    user = model.User.get(context.get("user") or "")
-    return user.id if user else None
-
-
-def _requested_private(data_dict: DataDict) -> bool | None:
-    if "private" not in data_dict or data_dict["private"] in (None, ""):
-        return None
-    return tk.asbool(data_dict["private"])
-
-
-# -- every save ---------------------------------------------------------------
-
-
-def prepare_create(context: Context, data_dict: DataDict) -> None:
-    """Producers' datasets start as drafts; the Walidata's may be published at once."""
-    data_dict.pop(s.FIELD, None)
-    closed = s.is_closed(data_dict.get("accessRights"))
-    publisher = _trusted(context) or s.can_publish(context.get("user"), data_dict.get("owner_org"))
-    wants_private = bool(_requested_private(data_dict)) and not closed
-    if publisher and data_dict.get("state") != "draft" and not wants_private:
-        status = s.PUBLISHED
-    else:
-        status = s.DRAFT
-    data_dict[s.FIELD] = status
-    data_dict["private"] = s.private_for(status, data_dict.get("accessRights"))
-    if data_dict.get("state") == "draft":
-        # An unfinished dataset stays a CKAN draft for producers too, as in CKAN's form; otherwise
-        # CKAN drops the state after the schema let the draft's empty fields through.
-        context["allow_state_change"] = True
-    context[_STASH] = {"old": None, "new": status, "note": ""}  # type: ignore[literal-required]
-
-
-def prepare_update(context: Context, data_dict: DataDict) -> None:
-    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
-    data_dict.pop(s.FIELD, None)
-    if pkg is None:
-        return  # CKAN answers 404
-    old = s.status_of(pkg)
-    transition = context.pop("solok_transition", None)  # type: ignore[misc]
-    note = ""
-    if transition:
-        new, note = transition
-    elif _trusted(context) or s.can_publish(context.get("user"), data_dict.get("owner_org") or pkg.owner_org):
-        # The Walidata's "Visibility" is publication: public publishes, private withdraws.
-        wants_private = _requested_private(data_dict)
-        closed = s.is_closed(data_dict.get("accessRights", (pkg.extras or {}).get("accessRights")))
-        new = old
-        if wants_private is not None and not closed:
-            if wants_private and old == s.PUBLISHED:
-                new = s.DRAFT
-            elif not wants_private and old != s.PUBLISHED:
-                new = s.PUBLISHED
-    else:
-        # A producer keeps the status; a change to a published dataset is
-        # sent back to review in after_update, once CKAN knows it changed.
-        new = old
-    data_dict[s.FIELD] = new
-    data_dict["private"] = s.private_for(new, data_dict.get("accessRights"))
-    context[_STASH] = {"old": old, "new": new, "note": note}  # type: ignore[literal-required]
-
-
-def after_create(context: Context, data: dict[str, Any]) -> None:
-    stash = context.pop(_STASH, None)  # type: ignore[misc]
-    if stash and data.get("id"):
-        audit.record(data["id"], data.get("owner_org"), _user_id(context), None, stash["new"], "")
-
-
-def after_update(context: Context, data: dict[str, Any]) -> None:
-    stash = context.pop(_STASH, None)  # type: ignore[misc]
-    if not stash or not data.get("id"):
-        return
-    pkg = model.Package.get(data["id"])
-    if pkg is None:
-        return
-    old, new, note = stash["old"], stash["new"], stash["note"]
-    if (
-        old == s.PUBLISHED
-        and new == s.PUBLISHED
-        and not (_trusted(context) or s.can_publish(context.get("user"), pkg.owner_org))
-    ):
-        # A producer changed a published dataset: hidden again until the Walidata publishes it.
-        new = s.SUBMITTED
-        note = tk._("Changed by the producer after publication; back to review.")
-        pkg.private = True
-        pkg.extras = dict(pkg.extras or {}, **{s.FIELD: new})
-        context["solok_notify"] = ("submit", pkg.id)  # type: ignore[literal-required]
-    if old != new:
-        audit.record(pkg.id, pkg.owner_org, _user_id(context), old, new, note)
-
+from ckanext.solok.workflow import transition
 
 # -- transitions --------------------------------------------------------------
 
@@ -131,7 +29,7 @@ def _package(context: Context, data_dict: DataDict) -> model.Package:
     return pkg
 
 
-def _transition(context: Context, data_dict: DataDict, name: str) -> dict[str, Any]:
+def _transition(context: Context, data_dict: DataDict, name: transition.Mail) -> dict[str, Any]:
     pkg = _package(context, data_dict)
     tk.check_access(f"solok_workflow_{name}", context, data_dict)
     note = str(data_dict.get("note") or "").strip()
@@ -152,11 +50,9 @@ def _transition(context: Context, data_dict: DataDict, name: str) -> dict[str, A
     patch: dict[str, Any] = {"id": pkg.id}
     if name == "submit":
         patch["state"] = "active"  # a submitted dataset must be complete: the schema checks it
-    ctx = tk.fresh_context(context)
-    ctx.update({"ignore_auth": True, "solok_transition": (target, note)})  # type: ignore[typeddict-item]
-    result = tk.get_action("package_patch")(ctx, patch)
-    notify.transition(name, pkg.id, note, context.get("user"))
-    return result
+    ctx = tk.fresh_context(context, ignore_auth=True)
+    transition.request(ctx, target, note, mail=name)
+    return tk.get_action("package_patch")(ctx, patch)
 
 
 def _action_label(name: str) -> str:
@@ -323,23 +219,38 @@ def solok_workflow_list(context: Context, data_dict: DataDict) -> dict[str, Any]
     )
 
 
-def chained_bulk_update(name: str):
-    """``bulk_update_public`` / ``bulk_update_private`` as workflow transitions, one dataset at a time."""
+# -- the organisation page's bulk "Make public" / "Make private" ------------------------------
+# These replace CKAN's actions instead of chaining them: CKAN 2.12.0's _bulk_update_dataset passes
+# SQLAlchemy rows, not ids, to package_patch, so the original fails on every call (a canary test,
+# tests/workflow/test_bulk.py, notices when CKAN fixes it). They also make the change a workflow
+# transition: publication (or withdrawal) by the Walidata, recorded in the audit trail.
 
-    @tk.chained_action
-    def action(original: Any, context: Context, data_dict: DataDict) -> None:
-        tk.check_access(name, context, data_dict)
-        target = s.PUBLISHED if name == "bulk_update_public" else s.DRAFT
-        for dataset_id in data_dict.get("datasets", []):
-            pkg = model.Package.get(dataset_id)
-            if pkg is None or pkg.owner_org != data_dict.get("org_id") or s.status_of(pkg) == target:
-                continue
-            ctx = tk.fresh_context(context)
-            ctx.update({"ignore_auth": True, "solok_transition": (target, "")})  # type: ignore[typeddict-item]
-            tk.get_action("package_patch")(ctx, {"id": pkg.id})
 
-    action.__name__ = name
-    return action
+def _bulk(name: str, target: str, context: Context, data_dict: DataDict) -> None:
+    tk.check_access(name, context, data_dict)
+    for dataset_id in data_dict.get("datasets", []):
+        pkg = model.Package.get(dataset_id)
+        if pkg is None or pkg.owner_org != data_dict.get("org_id") or s.status_of(pkg) == target:
+            continue
+        ctx = tk.fresh_context(context, ignore_auth=True)
+        transition.request(ctx, target, "", mail=None)
+        tk.get_action("package_patch")(ctx, {"id": pkg.id})
+
+
+def bulk_update_public(context: Context, data_dict: DataDict) -> None:
+    """Publish the given datasets of an OPD (status ``terbit``). The Walidata's.
+
+    :param datasets: ids of the datasets; :param org_id: the OPD they must belong to
+    """
+    _bulk("bulk_update_public", s.PUBLISHED, context, data_dict)
+
+
+def bulk_update_private(context: Context, data_dict: DataDict) -> None:
+    """Withdraw the given datasets of an OPD (status ``draft``, private). The Walidata's for published ones.
+
+    :param datasets: ids of the datasets; :param org_id: the OPD they must belong to
+    """
+    _bulk("bulk_update_private", s.DRAFT, context, data_dict)
 
 
 def get_actions() -> dict[str, Any]:
@@ -352,5 +263,7 @@ def get_actions() -> dict[str, Any]:
             solok_workflow_history,
             solok_workflow_queue,
             solok_workflow_list,
+            bulk_update_public,
+            bulk_update_private,
         )
-    } | {name: chained_bulk_update(name) for name in ("bulk_update_public", "bulk_update_private")}
+    }

@@ -4,7 +4,7 @@ CKAN labels an activity with the dataset's permissions when it is recorded;
 a dataset that was public and went back to review keeps public activities.
 Every activity list is therefore filtered again by the dataset's current
 visibility, and the dataset dicts the activities carry lose the file URLs of
-*terbatas* datasets for readers who may not see them (``access.py``).
+*terbatas* datasets for readers who may not see them (``access.rules``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Action, Context, DataDict
 
-from ckanext.solok import access
+from ckanext.solok.access import rules as access
 
 LISTS = (
     "package_activity_list",

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import mailer
 from flask import has_app_context
 from flask_babel import force_locale
 
@@ -99,6 +98,6 @@ def transition(kind: str, package_id: str, note: str, actor: str | None) -> None
         if not user.email:
             continue
         try:
-            mailer.mail_recipient(user.display_name, user.email, subject, body)
+            tk.mail_recipient(user.display_name, user.email, subject, body)
         except Exception:
             log.exception("Could not e-mail %s about dataset %s", user.name, pkg.name)

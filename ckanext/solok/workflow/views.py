@@ -11,7 +11,7 @@ from flask import Blueprint, request
 
 from ckanext.activity.model import Activity
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
-from ckanext.solok import helpers as solok_helpers
+from ckanext.solok.sdi import completeness
 from ckanext.solok.workflow import states as s
 
 #: URL words of the transitions (Indonesian, as the buttons say).
@@ -63,7 +63,7 @@ def queue() -> Any:
     schema = scheming_get_dataset_schema("dataset")
     for item in listing["results"]:
         pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": item["id"]})
-        item["completeness"] = solok_helpers.solok_completeness(schema or {}, pkg)["percent"]
+        item["completeness"] = completeness.completeness(schema or {}, pkg)["percent"]
     orgs = tk.get_action("organization_list")({}, {"all_fields": True})
     return tk.render(
         "solok/workflow/queue.html", {"listing": listing, "args": args, "orgs": orgs, "statuses": s.STATUSES}
@@ -146,7 +146,7 @@ def review(id: str, error: str = "") -> Any:
             "pkg": pkg,
             "pkg_dict": pkg,
             "history": history,
-            "completeness": solok_helpers.solok_completeness(schema, pkg),
+            "completeness": completeness.completeness(schema, pkg),
             "changes": changes(published, pkg) if s.status_of(pkg) != s.PUBLISHED else [],
             "has_published": published is not None,
             "error": error,

@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.solok import vocabularies
+from ckanext.solok.sdi import vocabularies
 
 #: Facet field → the vocabulary that labels its values.
 VOCABULARY_FACETS = {

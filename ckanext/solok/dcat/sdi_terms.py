@@ -1,8 +1,10 @@
 """The SDI vocabulary: the project's own RDF namespace and the concept schemes it publishes.
 
-Everything here is built from data the project already has: the terms are
-declared once in :data:`TERMS`, and the concept schemes come from the YAML
-vocabularies of ``schemas/vocabularies/`` (``ckanext.solok.vocabularies``).
+Everything here is built from data: the terms are declared once in
+``schemas/sdi_terms.yaml`` (:func:`terms`), and the concept schemes come from
+the YAML vocabularies of ``schemas/vocabularies/`` (``ckanext.solok.sdi.vocabularies``).
+(Not to be confused with ``sdi.vocabularies``, the code lists themselves: this
+module publishes them, and the namespace, as RDF.)
 The base URI is configurable (``ckanext.solok.sdi.base_uri``); with the
 default, the namespace and the schemes are::
 
@@ -18,14 +20,17 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
 from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
+import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import ADMS, DCAT
-from ckanext.solok import vocabularies
+from ckanext.solok.sdi import vocabularies
 
 # StatDCAT-AP (unit of measure), used for `satuan`.
 STAT = Namespace("http://data.europa.eu/s1n/")
@@ -95,12 +100,20 @@ def concept_code(scheme: str, uri: object) -> str | None:
     return None
 
 
+#: Where the terms are declared (data, like the vocabularies of ``schemas/vocabularies/``).
+TERMS_FILE = "sdi_terms.yaml"
+
+# Prefixes of the CURIEs in the terms file.
+_CURIE_PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD}
+_KINDS = (OWL.DatatypeProperty, OWL.ObjectProperty, RDFS.Datatype)
+
+
 @dataclass(frozen=True)
 class Term:
     """One declared term of the SDI namespace."""
 
     name: str
-    kind: URIRef  # rdf:Property, owl:DatatypeProperty, owl:ObjectProperty or rdfs:Datatype
+    kind: URIRef  # owl:DatatypeProperty, owl:ObjectProperty or rdfs:Datatype
     label: dict[str, str]
     comment: dict[str, str]
     domain: URIRef | None = None
@@ -108,223 +121,41 @@ class Term:
     sub_property_of: URIRef | None = None
 
 
-def _t(name, kind, label_id, label_en, comment_id, comment_en, domain=None, range_=None, sub=None) -> Term:
-    return Term(name, kind, {"id": label_id, "en": label_en}, {"id": comment_id, "en": comment_en}, domain, range_, sub)
+def _uri(curie: str) -> URIRef:
+    prefix, _, local = curie.partition(":")
+    if prefix not in _CURIE_PREFIXES or not local:
+        raise ValueError(f"{TERMS_FILE}: unknown CURIE {curie!r}")
+    return URIRef(str(_CURIE_PREFIXES[prefix]) + local)
 
 
-_DP, _OP, _DT = OWL.DatatypeProperty, OWL.ObjectProperty, RDFS.Datatype
-_LANG = RDF.langString
+def _term(entry: dict[str, Any]) -> Term:
+    kind = _uri(entry["kind"])
+    if kind not in _KINDS:
+        raise ValueError(f"{TERMS_FILE}: {entry['name']} has kind {entry['kind']!r}")
+    scheme = entry.get("scheme")
+    if scheme is not None and scheme not in SCHEMES:
+        raise ValueError(f"{TERMS_FILE}: {entry['name']} names an unknown scheme {scheme!r}")
+    return Term(
+        name=entry["name"],
+        kind=kind,
+        label=dict(entry["label"]),
+        comment=dict(entry["comment"]),
+        domain=_uri(entry["domain"]) if entry.get("domain") else None,
+        range=scheme if scheme is not None else (_uri(entry["range"]) if entry.get("range") else None),
+        sub_property_of=_uri(entry["sub_property_of"]) if entry.get("sub_property_of") else None,
+    )
 
-TERMS: tuple[Term, ...] = (
-    _t(
-        "konsep",
-        _DP,
-        "Konsep",
-        "Concept",
-        "Konsep data menurut Standar Data (Perpres 39/2019): apa yang diukur.",
-        "The concept of the data as in its Standar Data (Perpres 39/2019): what is measured.",
-        DCAT.Dataset,
-        _LANG,
-        SKOS.definition,
-    ),
-    _t(
-        "klasifikasiPenyajian",
-        _DP,
-        "Klasifikasi Penyajian",
-        "Breakdown",
-        "Rincian penyajian data, mis. per kelurahan, per jenis kelamin.",
-        "How the data is broken down, e.g. by kelurahan, by sex.",
-        DCAT.Dataset,
-        _LANG,
-        SKOS.note,
-    ),
-    _t(
-        "ukuran",
-        _OP,
-        "Ukuran",
-        "Measure",
-        "Jenis ukuran yang disajikan (Jumlah, Persentase, Indeks …), bagian dari Standar Data.",
-        "The kind of measure presented (count, percentage, index …), part of the Standar Data.",
-        DCAT.Dataset,
-        "ukuran",
-    ),
-    _t(
-        "jenisData",
-        _OP,
-        "Jenis Data",
-        "Kind of data",
-        "Jenis data: statistik, geospasial, keuangan atau lainnya.",
-        "Kind of data: statistical, geospatial, financial or other.",
-        DCAT.Dataset,
-        "jenis_data",
-        DCTERMS.type,
-    ),
-    _t(
-        "jenisStatistik",
-        _OP,
-        "Jenis Statistik",
-        "Type of statistics",
-        "Jenis statistik menurut UU 16/1997: dasar, sektoral atau khusus.",
-        "Type of statistics under Law 16/1997: basic, sectoral or special.",
-        DCAT.Dataset,
-        "jenis_statistik",
-    ),
-    _t(
-        "tingkatPenyajian",
-        _OP,
-        "Tingkat Penyajian",
-        "Lowest level presented",
-        "Wilayah terkecil yang disajikan: kota, kecamatan atau kelurahan.",
-        "The smallest area the data is presented for: city, district or kelurahan.",
-        DCAT.Dataset,
-        "tingkat_penyajian",
-    ),
-    _t(
-        "tahunData",
-        _DP,
-        "Tahun Data",
-        "Data year",
-        "Tahun yang dicakup data.",
-        "The year the data covers.",
-        DCAT.Dataset,
-        XSD.gYear,
-    ),
-    _t(
-        "tahunDataPrioritas",
-        _DP,
-        "Data Prioritas (Tahun)",
-        "Priority data (year)",
-        "Tahun penetapan dataset sebagai Data Prioritas.",
-        "The year the dataset was set as Data Prioritas (priority data).",
-        DCAT.Dataset,
-        XSD.gYear,
-    ),
-    _t(
-        "kodeMSInd",
-        _DP,
-        "Kode MS-Ind",
-        "MS-Ind code",
-        "Kode metadata indikator (MS-Ind) BPS yang menjelaskan data ini.",
-        "Id of the BPS indicator metadata record (MS-Ind) that describes this data.",
-        DCAT.Dataset,
-        XSD.string,
-    ),
-    _t(
-        "kodeMSKeg",
-        _DP,
-        "Kode MS-Keg",
-        "MS-Keg code",
-        "Kode metadata kegiatan statistik (MS-Keg) BPS yang menghasilkan data ini.",
-        "Id of the BPS statistical activity metadata record (MS-Keg) that produced this data.",
-        DCAT.Dataset,
-        XSD.string,
-    ),
-    _t(
-        "interpretasi",
-        _DP,
-        "Interpretasi",
-        "Interpretation",
-        "Cara membaca nilai indikator (Metadata Indikator).",
-        "How to read the indicator's values (indicator metadata).",
-        DCAT.Dataset,
-        _LANG,
-        SKOS.note,
-    ),
-    _t(
-        "metodePerhitungan",
-        _DP,
-        "Metode Perhitungan",
-        "Calculation method",
-        "Cara nilai dihitung.",
-        "How the values are calculated.",
-        DCAT.Dataset,
-        _LANG,
-        SKOS.note,
-    ),
-    _t(
-        "rumus",
-        _DP,
-        "Rumus",
-        "Formula",
-        "Rumus perhitungan indikator.",
-        "The formula of the indicator.",
-        DCAT.Dataset,
-        _LANG,
-        SKOS.note,
-    ),
-    _t(
-        "tipeInstansi",
-        _DP,
-        "Tipe Instansi",
-        "Kind of publisher",
-        "Jenis instansi produsen menurut portal SDI nasional; untuk Kota Solok selalu daerah-kota.",
-        "Kind of producing body as the national SDI portal names it; always daerah-kota for Kota Solok.",
-        DCAT.Dataset,
-        XSD.string,
-    ),
-    _t(
-        "kodeProvinsiProdusen",
-        _DP,
-        "Kode Provinsi Produsen",
-        "Producer's province code",
-        "Kode BPS provinsi produsen data (13 = Sumatera Barat).",
-        "BPS code of the data producer's province (13 = West Sumatra).",
-        DCAT.Dataset,
-        XSD.string,
-    ),
-    _t(
-        "kodeKotaProdusen",
-        _DP,
-        "Kode Kota Produsen",
-        "Producer's city code",
-        "Kode BPS kota produsen data (1372 = Kota Solok).",
-        "BPS code of the data producer's city (1372 = Kota Solok).",
-        DCAT.Dataset,
-        XSD.string,
-    ),
-    _t(
-        "periodeData",
-        _DP,
-        "Periode Data",
-        "Period covered",
-        "Periode yang dicakup sebuah berkas, sebagaimana ditulis produsen data.",
-        "The period a file covers, as the data producer wrote it.",
-        DCAT.Distribution,
-        _LANG,
-        SKOS.note,
-    ),
-    _t(
-        "kodeBPS",
-        _DP,
-        "Kode BPS",
-        "BPS code",
-        "Kode wilayah BPS dari sebuah wilayah Kemendagri.",
-        "The BPS region code of a Kemendagri region.",
-        SKOS.Concept,
-        XSD.string,
-        SKOS.notation,
-    ),
-    _t(
-        "KodeDaftarData",
-        _DT,
-        "Kode Daftar Data",
-        "Data list code",
-        "Tipe data notasi: kode entri dalam Daftar Data tahunan (Perpres 39/2019 Pasal 26).",
-        "Datatype of notations: the code of an entry in the yearly Daftar Data (Perpres 39/2019 art. 26).",
-        None,
-        XSD.string,
-    ),
-    _t(
-        "KodeStandarData",
-        _DT,
-        "Kode Standar Data",
-        "Standard data code",
-        "Tipe data notasi: kode Standar Data Statistik BPS (Perban BPS 4/2021), mis. SP00055.00.00.",
-        "Datatype of notations: a BPS standard-data code (Perban BPS 4/2021), e.g. SP00055.00.00.",
-        None,
-        XSD.string,
-    ),
-)
+
+@functools.cache
+def _document() -> dict[str, Any]:
+    text = files(vocabularies.PACKAGE).joinpath(TERMS_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@functools.cache
+def terms() -> tuple[Term, ...]:
+    """Every term of the namespace, in the order of the terms file (read once: it is package data)."""
+    return tuple(_term(entry) for entry in _document()["terms"])
 
 
 def _range_uri(value: URIRef | str | None) -> URIRef | None:
@@ -361,11 +192,10 @@ def namespace_graph() -> Graph:
     g = _bind(Graph())
     doc = URIRef(base_uri() + NS_DOCUMENT)
     g.add((doc, RDF.type, OWL.Ontology))
-    g.add((doc, DCTERMS.title, Literal("Kosakata Satu Data Indonesia (SDI) Kota Solok", lang="id")))
-    g.add((doc, DCTERMS.title, Literal("Satu Data Indonesia (SDI) vocabulary of Kota Solok", lang="en")))
-    g.add((doc, RDFS.comment, Literal(_NS_COMMENT["id"], lang="id")))
-    g.add((doc, RDFS.comment, Literal(_NS_COMMENT["en"], lang="en")))
-    for t in TERMS:
+    for lang in ("id", "en"):
+        g.add((doc, DCTERMS.title, Literal(_document()["title"][lang], lang=lang)))
+        g.add((doc, RDFS.comment, Literal(_document()["comment"][lang], lang=lang)))
+    for t in terms():
         uri = term(t.name)
         if t.kind == RDFS.Datatype:
             g.add((uri, RDF.type, RDFS.Datatype))
@@ -387,12 +217,6 @@ def namespace_graph() -> Graph:
             g.add((uri, RDFS.subPropertyOf, t.sub_property_of))
         g.add((uri, RDFS.isDefinedBy, doc))
     return g
-
-
-_NS_COMMENT = {
-    "id": "Istilah metadata Satu Data Indonesia (Perpres 39/2019) yang tidak ada padanannya dalam DCAT-AP 3.",
-    "en": "Satu Data Indonesia (Perpres 39/2019) metadata terms that have no DCAT-AP 3 equivalent.",
-}
 
 
 def concept_triples(g: Graph, scheme: str, code: str, base: str | None = None) -> URIRef:

@@ -1,4 +1,7 @@
-"""Template helpers (registered with the ``solok_`` prefix)."""
+"""Template helpers of the portal's pages (registered with the ``solok_`` prefix).
+
+They present what ``stats``, ``charts`` and ``preview`` compute; no domain module imports them.
+"""
 
 from __future__ import annotations
 
@@ -10,68 +13,8 @@ import ckan.plugins.toolkit as tk
 from flask_babel import format_date, format_datetime, format_time
 from werkzeug.exceptions import default_exceptions
 
-from ckanext.solok import vocabularies
-
-
-def solok_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
-    """Choices for a scheming field that names its vocabulary in ``solok_vocabulary``."""
-    vocab = vocabularies.vocabulary(field["solok_vocabulary"])
-    return [{"value": t.code, "label": t.label} for t in vocab.terms]
-
-
-def solok_vocabulary_label(name: str, code: str) -> str:
-    """The label of ``code`` in vocabulary ``name``, in the page's language; the code if unknown."""
-    term = vocabularies.vocabulary(name).get(code)
-    return term.text(vocabularies.current_language()) if term else code
-
-
-def _sections() -> dict[str, str]:
-    return {
-        "umum": tk._("General information"),
-        "standar": tk._("Standard data (Standar Data)"),
-        "jadwal": tk._("Schedule and coverage"),
-        "referensi": tk._("Reference codes and contact"),
-        "kegiatan": tk._("Statistical activity metadata"),
-    }
-
-
-def solok_sections(schema: dict[str, Any], pkg: dict[str, Any]) -> list[dict[str, Any]]:
-    """The dataset's SDI fields grouped for display: ``[{"title", "fields": [field, …]}]``.
-
-    Only fields with a value are listed; empty sections are left out.
-    """
-    titles = _sections()
-    grouped: dict[str, list[dict[str, Any]]] = {key: [] for key in titles}
-    for field in schema.get("dataset_fields", []):
-        section = field.get("solok_section")
-        if section in grouped and pkg.get(field["field_name"]) not in (None, "", []):
-            grouped[section].append(field)
-    return [{"title": titles[key], "fields": fields} for key, fields in grouped.items() if fields]
-
-
-def _mandatory(field: dict[str, Any], pkg: dict[str, Any]) -> bool:
-    if field.get("required"):
-        return True
-    condition = field.get("solok_required_for")
-    return bool(condition) and pkg.get("jenis") == condition
-
-
-def solok_completeness(schema: dict[str, Any], pkg: dict[str, Any]) -> dict[str, Any]:
-    """Which mandatory SDI elements the dataset has: ``{"present", "missing", "percent"}``.
-
-    Mandatory means required by the schema, plus the statistics-only fields
-    when the dataset is statistical data; resources count as one element.
-    """
-    present: list[dict[str, Any]] = []
-    missing: list[dict[str, Any]] = []
-    for field in schema.get("dataset_fields", []):
-        if field["field_name"] in ("name",) or not _mandatory(field, pkg):
-            continue
-        (present if pkg.get(field["field_name"]) not in (None, "", []) else missing).append(field)
-    files = {"field_name": "resources", "label": {"id": "Berkas data", "en": "Data files"}}
-    (present if pkg.get("resources") else missing).append(files)
-    total = len(present) + len(missing)
-    return {"present": present, "missing": missing, "percent": round(100 * len(present) / total) if total else 100}
+from ckanext.solok.portal import charts, preview, stats
+from ckanext.solok.sdi import vocabularies
 
 
 def _http_descriptions() -> dict[int, str]:
@@ -103,7 +46,7 @@ def solok_chart_items(items: list[dict[str, Any]], facet: str, limit: int = 0) -
     return [
         {
             "name": i["name"],
-            "title": solok_vocabulary_label(vocab, i["name"]) if vocab else i["title"],
+            "title": vocabularies.label(vocab, i["name"]) if vocab else i["title"],
             "count": i["count"],
             "percent": round(100 * i["count"] / top, 1),
             "url": tk.h.url_for("dataset.search", **{facet: i["name"]}),
@@ -114,30 +57,22 @@ def solok_chart_items(items: list[dict[str, Any]], facet: str, limit: int = 0) -
 
 def solok_growth_chart(growth: list[dict[str, Any]]) -> Any:
     """The catalogue's size month by month, as an SVG column chart."""
-    from ckanext.solok import charts
-
     points = [{"label": g["month"], "total": g["total"]} for g in growth[-24:]]
     return charts.column_chart(points, tk._("Datasets published, total at the end of each month"))
 
 
 def solok_home() -> dict[str, Any]:
     """What the home page shows: the public catalogue's figures, newest and most viewed datasets."""
-    from ckanext.solok import stats
-
     catalogue = stats.catalogue_stats()
     return {"stats": catalogue, "newest": stats.newest(5), "most_viewed": stats.most_viewed(5)}
 
 
 def solok_preview(package: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any]:
-    """The first page of a resource's table preview (see ``views.preview_context``)."""
-    from ckanext.solok import views
-
-    return views.preview_context(package, resource)
+    """The first page of a resource's table preview (see ``preview.preview_context``)."""
+    return preview.preview_context(package, resource)
 
 
 def solok_preview_format(resource: dict[str, Any]) -> str | None:
-    from ckanext.solok import preview
-
     return preview.preview_format(resource)
 
 
@@ -151,16 +86,9 @@ def _color(name: str) -> str:
     return value if _COLOR.match(value) else _DEFAULT_COLORS[name]
 
 
-def solok_facet_label(item: dict[str, Any]) -> str:
-    """A facet value's full label (CKAN cuts labels at 22 characters unless given a label function)."""
-    return item.get("display_name") or item.get("name") or ""
-
-
 def solok_number(value: float) -> str:
     """A number written the way the page's language writes it (85.553 in Indonesian)."""
-    from ckan.lib.formatters import localised_number
-
-    return localised_number(int(value) if float(value).is_integer() else value)
+    return tk.h.localised_number(int(value) if float(value).is_integer() else value)
 
 
 def solok_brand() -> dict[str, str]:
@@ -205,10 +133,5 @@ def get_helpers() -> dict[str, Any]:
         "solok_preview_format": solok_preview_format,
         "solok_brand": solok_brand,
         "solok_number": solok_number,
-        "solok_facet_label": solok_facet_label,
         "solok_error_content": solok_error_content,
-        "solok_vocabulary_choices": solok_vocabulary_choices,
-        "solok_vocabulary_label": solok_vocabulary_label,
-        "solok_sections": solok_sections,
-        "solok_completeness": solok_completeness,
     }

@@ -1,4 +1,5 @@
-"""What ``SolokPlugin`` wires for the workflow, gathered so that ``plugin.py`` stays thin."""
+"""What ``SolokPlugin`` wires for the workflow (actions, auth, hooks, labels, pages), gathered here
+so that ``plugin.py`` stays thin. Not a plugin itself."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from typing import Any
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.model import Package, User
 
-from ckanext.solok.workflow import actions, activity, auth, helpers, views
+from ckanext.solok.workflow import actions, activity, auth, helpers, saves, views
 from ckanext.solok.workflow import states as s
 
-after_create = actions.after_create
-after_update = actions.after_update
+after_create = saves.after_create
+after_update = saves.after_update
 get_auth_functions = auth.get_auth_functions
 get_helpers = helpers.get_helpers
 blueprint = views.blueprint
@@ -20,7 +21,7 @@ _labels = DefaultPermissionLabels()
 
 
 def get_actions() -> dict[str, Any]:
-    return actions.get_actions() | activity.get_actions()
+    return saves.get_actions() | actions.get_actions() | activity.get_actions()
 
 
 def dataset_labels(dataset: Package) -> list[str]:

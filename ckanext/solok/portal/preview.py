@@ -21,6 +21,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib import files, uploader
 
+from ckanext.solok.access import rules as access
+
 log = logging.getLogger(__name__)
 
 TABLE_FORMATS = {"CSV": "csv", "TSV": "csv", "XLSX": "xlsx"}
@@ -265,3 +267,34 @@ def chart(table: Table, label: int, value: int, limit: int = 30) -> list[dict[st
     for bar in bars:
         bar["percent"] = round(100 * abs(bar["value"]) / top, 1)
     return bars
+
+
+def preview_context(package: dict[str, Any], resource: dict[str, Any], page: int = 1) -> dict[str, Any]:
+    """What the preview snippet shows: ``{"table", "error", "page", "pages", "rows"}``.
+
+    ``package`` and ``resource`` are those the current user was allowed to
+    read; the files of *terbatas* datasets stay hidden from outsiders.
+    """
+    result: dict[str, Any] = {"table": None, "error": "", "page": 1, "pages": 1, "rows": []}
+    user = tk.current_user.name if tk.current_user.is_authenticated else None
+    if not access.may_see_files(package, user):
+        result["error"] = tk._(
+            "The files of this dataset are restricted (Klasifikasi Akses: Terbatas); there is no preview."
+        )
+        return result
+    try:
+        table = load_table(resource)
+    except PreviewError as error:
+        result["error"] = str(error)
+        return result
+    per_page = tk.config.get("ckanext.solok.preview.rows_per_page")
+    pages = max(1, -(-table.row_count // per_page))
+    page = min(max(page, 1), pages)
+    result.update(
+        table=table,
+        page=page,
+        pages=pages,
+        first=(page - 1) * per_page,
+        rows=table.rows[(page - 1) * per_page :][:per_page],
+    )
+    return result

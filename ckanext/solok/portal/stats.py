@@ -18,7 +18,8 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 from dateutil.relativedelta import relativedelta
 
-from ckanext.solok import helpers
+from ckanext.scheming.helpers import scheming_get_dataset_schema
+from ckanext.solok.sdi import completeness
 
 #: How long one update period lasts, per ``accrualPeriodicity`` code;
 #: irregular and one-off data have no schedule to fall behind.
@@ -133,8 +134,6 @@ def _counted(counter: Counter[str], titles: dict[str, str] | None = None) -> lis
 
 def collect() -> CatalogueStats:
     """Figures of the public catalogue, computed from one pass over it."""
-    from ckanext.scheming.helpers import scheming_get_dataset_schema
-
     schema = scheming_get_dataset_schema("dataset") or {}
     grace = tk.config.get("ckanext.solok.stats.overdue_grace_days")
     result = CatalogueStats()
@@ -154,7 +153,7 @@ def collect() -> CatalogueStats:
         for fmt in {(r.get("format") or "").upper() for r in dataset.get("resources", [])} - {""}:
             formats[fmt] += 1
         months[str(dataset.get("metadata_created", ""))[:7]] += 1
-        if not helpers.solok_completeness(schema, dataset)["missing"]:
+        if completeness.is_complete(schema, dataset):
             result.complete += 1
         result.schedules.append(schedule(dataset, grace))
     result.by_org = _counted(orgs, org_titles)

@@ -72,3 +72,9 @@ def vocabulary(name: str) -> Vocabulary:
         for v in data["values"]
     )
     return Vocabulary(name=data["name"], label=data["label"], terms=terms)
+
+
+def label(name: str, code: str, lang: str | None = None) -> str:
+    """The label of ``code`` in vocabulary ``name`` (in ``lang``, default the page's language); the code if unknown."""
+    term = vocabulary(name).get(code)
+    return term.text(lang or current_language()) if term else code

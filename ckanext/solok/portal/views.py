@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from flask import Blueprint, request
 from flask.wrappers import Response
 
-from ckanext.solok import access, preview, stats
+from ckanext.solok.access import rules as access
+from ckanext.solok.portal import preview, stats
 
 log = logging.getLogger(__name__)
 
@@ -68,37 +68,6 @@ def _int_arg(name: str, default: int) -> int:
         return default
 
 
-def preview_context(package: dict[str, Any], resource: dict[str, Any], page: int = 1) -> dict[str, Any]:
-    """What the preview snippet shows: ``{"table", "error", "page", "pages", "rows"}``.
-
-    ``package`` and ``resource`` are those the current user was allowed to
-    read; the files of *terbatas* datasets stay hidden from outsiders.
-    """
-    result: dict[str, Any] = {"table": None, "error": "", "page": 1, "pages": 1, "rows": []}
-    user = tk.current_user.name if tk.current_user.is_authenticated else None
-    if not access.may_see_files(package, user):
-        result["error"] = tk._(
-            "The files of this dataset are restricted (Klasifikasi Akses: Terbatas); there is no preview."
-        )
-        return result
-    try:
-        table = preview.load_table(resource)
-    except preview.PreviewError as error:
-        result["error"] = str(error)
-        return result
-    per_page = tk.config.get("ckanext.solok.preview.rows_per_page")
-    pages = max(1, -(-table.row_count // per_page))
-    page = min(max(page, 1), pages)
-    result.update(
-        table=table,
-        page=page,
-        pages=pages,
-        first=(page - 1) * per_page,
-        rows=table.rows[(page - 1) * per_page :][:per_page],
-    )
-    return result
-
-
 def resource_preview(id: str, resource_id: str) -> str:
     context = {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
     try:
@@ -115,7 +84,7 @@ def resource_preview(id: str, resource_id: str) -> str:
             403,
             tk._("The files of this dataset are restricted (Klasifikasi Akses: Terbatas); there is no preview."),
         )
-    view = preview_context(package, resource, _int_arg("page", 1))
+    view = preview.preview_context(package, resource, _int_arg("page", 1))
     table = view["table"]
     label, value = (-1, -1) if table is None else preview.default_columns(table)
     label, value = _int_arg("label", label), _int_arg("value", value)

@@ -12,11 +12,10 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.navl.dictization_functions import Missing, StopOnError
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Validator
 
 from ckanext.scheming.validation import scheming_validator
-from ckanext.solok import vocabularies
+from ckanext.solok.sdi import vocabularies
 
 ID_SDS = re.compile(r"^[A-Z]{2}\d{5}\.\d{2}\.\d{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -24,11 +23,11 @@ FIRST_YEAR = 1945  # the Republic's first year: older data is not SDI data
 
 
 def _empty(value: Any) -> bool:
-    return value is None or isinstance(value, Missing) or value == "" or value == []
+    return value is None or value is tk.missing or value == "" or value == []
 
 
-def _is_draft(data: FlattenDataDict, context: Context) -> bool:
-    return data.get(("state",)) == "draft" or context.get("solok_draft", False)
+def _is_draft(data: FlattenDataDict) -> bool:
+    return data.get(("state",)) == "draft"
 
 
 @scheming_validator
@@ -61,11 +60,11 @@ def solok_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
         if not _empty(data.get(key)):
             return
-        if field.get("required") and not _is_draft(data, context):
+        if field.get("required") and not _is_draft(data):
             errors[key].append(tk._("Missing value"))
-        if isinstance(data.get(key), Missing):
+        if data.get(key) is tk.missing:
             data.pop(key, None)
-        raise StopOnError
+        raise tk.StopOnError
 
     return validator
 
@@ -85,7 +84,7 @@ def solok_required_for_statistics(field: dict[str, Any], schema: dict[str, Any])
     """Required when ``jenis`` is ``statistik`` (W-stat fields), except in drafts."""
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
-        if data.get(("jenis",)) == "statistik" and _empty(data.get(key)) and not _is_draft(data, context):
+        if data.get(("jenis",)) == "statistik" and _empty(data.get(key)) and not _is_draft(data):
             errors[key].append(tk._("Required for statistical data (Jenis Data: Statistik)"))
 
     return validator
@@ -152,19 +151,6 @@ def solok_period_end(field: dict[str, Any], schema: dict[str, Any]) -> Validator
     return validator
 
 
-def solok_workflow_status(value: Any) -> Any:
-    """One of the workflow statuses (the workflow actions set it; see ``workflow/actions.py``)."""
-    from ckanext.solok.workflow.states import STATUSES
-
-    if value not in STATUSES:
-        raise tk.Invalid(
-            tk._("{value!r} is not a valid value; expected one of: {codes}").format(
-                value=value, codes=", ".join(STATUSES)
-            )
-        )
-    return value
-
-
 def get_validators() -> dict[str, Any]:
     return {
         f.__name__: f
@@ -178,6 +164,5 @@ def get_validators() -> dict[str, Any]:
             solok_year,
             solok_email,
             solok_period_end,
-            solok_workflow_status,
         )
     }
