@@ -8,21 +8,8 @@ from typing import Any
 import pytest
 from ckan.tests import factories
 
-SDI_DEFAULTS: dict[str, Any] = {
-    "notes": "Definisi data uji.",
-    "konsep": "Konsep data uji.",
-    "klasifikasi_penyajian": "per kelurahan",
-    "ukuran": "Jumlah",
-    "satuan": "orang",
-    "accrualPeriodicity": "tahunan",
-    "accessRights": "terbuka",
-    "jenis": "statistik",
-    "jenis_statistik": "sektoral",
-    "tahun_data": "2024",
-    "tingkat_penyajian": "kelurahan",
-    "cakupan_wilayah": "13.72",
-    "license_id": "cc-by",
-}
+from ckanext.solok.demo import seed as demo
+from tests.helpers import SDI_DEFAULTS
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +78,9 @@ def roles(clean_db):
         name="diskominfo", users=[{"name": users["walidata"]["name"], "capacity": "editor"}]
     )
     return {"users": users, "opd": opd, "other": other, "walidata_org": walidata}
+
+
+@pytest.fixture
+def opds(clean_db: None) -> None:
+    """The demo OPDs (the DCAT output names a dataset's OPD and its kode OPD)."""
+    demo.seed_organizations(factories.Sysadmin()["name"], demo.SeedReport())

@@ -127,3 +127,35 @@ def test_ckan_is_reached_through_the_toolkit_where_it_can_be():
         if offered.search(line)
     ]
     assert found == []
+
+
+def _readme_map() -> dict[str, set[str]]:
+    """``{folder: {module file names}}`` of the README's "Where things are" map of ``ckanext/solok/``."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Where things are", 1)[1].split("```", 2)[1]
+    named: dict[str, set[str]] = {}
+    folder = None
+    for line in block.splitlines():
+        if line.startswith("ckanext/solok/"):
+            folder = ""
+        elif folder is not None and not line.startswith("  "):
+            break  # the lines after the package
+        elif folder is not None:
+            top = re.match(r"^  (\w+)/", line)
+            if top:
+                folder = top.group(1)
+            elif re.match(r"^  \S", line):
+                folder = ""
+            named.setdefault(folder, set()).update(re.findall(r"\b\w+\.py\b", line))
+    return named
+
+
+def test_the_readmes_map_matches_the_tree():
+    named = _readme_map()
+    actual: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).parts
+        if parts[0] == "migration" or path.name == "__init__.py":
+            continue
+        actual.setdefault(parts[0] if len(parts) > 1 else "", set()).add(path.name)
+    assert {k: v for k, v in named.items() if v} == actual

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import ckan.lib.search as ckan_search
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 import pytest
-from ckan.common import config
 from ckan.lib.search.query import PackageSearchQuery
 from ckan.tests import factories
 
 from ckanext.solok import search
 from ckanext.solok.search.index import SolokPackageSearchIndex
 from ckanext.solok.search.query import SolokPackageSearchQuery
+from tests.helpers import ROOT
 
 
 def test_plugins_are_loaded():
@@ -28,8 +29,8 @@ def test_search_backend_replaces_every_solr_entry_point():
 
 
 def test_config_options_are_declared_with_defaults():
-    assert config.get("ckanext.solok.search.text_config") == "indonesian"
-    assert config.get("ckanext.solok.demo.sysadmin_name") == "admin"
+    assert tk.config.get("ckanext.solok.search.text_config") == "indonesian"
+    assert tk.config.get("ckanext.solok.demo.sysadmin_name") == "admin"
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -65,11 +66,9 @@ def test_without_the_plugin_ckan_talks_to_solr_again():
 
 
 def test_readme_documents_every_declared_option():
-    import pathlib
-
     import yaml
 
-    root = pathlib.Path(__file__).resolve().parents[1]
+    root = ROOT
     readme = (root / "README.md").read_text(encoding="utf-8")
     for path in ("ckanext/solok/config_declaration.yaml", "ckanext/solok/search/config_declaration.yaml"):
         for group in yaml.safe_load((root / path).read_text(encoding="utf-8"))["groups"]:

@@ -21,8 +21,7 @@ from ckan import model
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from ckanext.dcat.profiles import DCAT, VCARD, EuropeanDCATAP3Profile, RDFProfile
-from ckanext.dcat.profiles.base import CleanedURIRef
+from ckanext.dcat.profiles import DCAT, VCARD, CleanedURIRef, EuropeanDCATAP3Profile, RDFProfile
 from ckanext.dcat.utils import catalog_uri, resource_uri
 from ckanext.solok.access import rules as access
 from ckanext.solok.dcat import mapping, speedups

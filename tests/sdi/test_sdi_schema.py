@@ -9,7 +9,7 @@ from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
 from ckanext.solok.sdi import vocabularies
-from tests.conftest import SDI_DEFAULTS
+from tests.helpers import SDI_DEFAULTS
 
 EU = "http://publications.europa.eu/resource/authority/"
 

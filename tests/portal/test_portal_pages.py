@@ -9,7 +9,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.solok.portal import stats
-from tests.conftest import SDI_DEFAULTS
+from tests.helpers import SDI_DEFAULTS
 
 
 @pytest.fixture

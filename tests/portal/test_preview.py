@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import pathlib
 import uuid
 import zipfile
 
@@ -15,7 +14,7 @@ from ckan.tests import factories, helpers
 from werkzeug.datastructures import FileStorage
 
 from ckanext.solok.portal import preview
-from tests.conftest import SDI_DEFAULTS
+from tests.helpers import ROOT, SDI_DEFAULTS
 
 POPULATION = "kelurahan,laki_laki,perempuan\nTanah Garam,6620,6564\nVI Suku,2840,2787\nLaing,1640,1601\n"
 
@@ -253,7 +252,7 @@ def test_very_wide_files_show_their_first_columns(app, sysadmin):
     assert ">k59<" in body and ">k60<" not in body
 
 
-FK_STORAGE = str(pathlib.Path(__file__).resolve().parents[1] / "var" / "test-storage" / "file-keeper")
+FK_STORAGE = str(ROOT / "var" / "test-storage" / "file-keeper")
 
 
 @pytest.mark.ckan_config("ckan.files.storage.default.type", "ckan:fs")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import json
-import pathlib
 import re
 import socket
 from email.header import decode_header, make_header
@@ -25,9 +24,8 @@ from ckan.tests import factories, helpers
 from flask import Blueprint, abort
 
 from ckanext.solok.portal import i18n_audit
-from tests.i18n_crawl import english_left, indonesian_left, is_message, own_translations, visible_text
+from tests.helpers import ROOT, english_left, indonesian_left, is_message, own_translations, visible_text
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 PLUGINS = "activity solok solok_search scheming_datasets scheming_organizations dcat solok_test_failure"
 
 

@@ -7,13 +7,8 @@ ckanext-dcat's own RDFParser and our profile, as the national harvester does.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
-from ckan.tests import factories, helpers
-from pyshacl import validate
+from ckan.tests import helpers
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
@@ -22,84 +17,7 @@ from ckanext.dcat.processors import RDFParser, RDFSerializer
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 from ckanext.solok.dcat import mapping, shacl
 from ckanext.solok.dcat import sdi_terms as sdi
-from ckanext.solok.demo import seed as demo
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-EU = "http://publications.europa.eu/resource/authority/"
-SITE = "http://test.ckan.net"
-
-
-# -- helpers --------------------------------------------------------------------------------
-
-
-def get(app: Any, url: str, status: int = 200, **kwargs: Any) -> str:
-    response = app.get(url.replace(SITE, ""), status=status, **kwargs)
-    return response.get_data(as_text=True)
-
-
-def harvest(app: Any, url: str = "/catalog.ttl") -> tuple[list[dict[str, Any]], list[Graph]]:
-    """Walk every page of a catalog endpoint as a harvester does (hydra:next), parsing each."""
-    datasets, graphs, seen = [], [], set()
-    next_url: str | None = url
-    while next_url:
-        assert next_url not in seen, "the pages loop"
-        seen.add(next_url)
-        parser = RDFParser(profiles=["solok_sdi"])
-        parser.parse(get(app, next_url), _format="ttl")
-        datasets.extend(parser.datasets())
-        graphs.append(parser.g)
-        next_url = parser.next_page()
-    return datasets, graphs
-
-
-def shown(app: Any, name: str) -> dict[str, Any]:
-    """The dataset as an anonymous visitor's API call returns it."""
-    return json.loads(get(app, f"/api/3/action/package_show?id={name}"))["result"]
-
-
-def fields(dataset: dict[str, Any], resource_uri: str = "") -> dict[str, Any]:
-    """Every field of the mapping table, normalised for comparison (empty → None)."""
-    out = {}
-    for row in mapping.DATASET_ROWS:
-        value = dataset.get(row.field)
-        if row.field == "owner_org" and dataset.get("organization"):
-            value = dataset["organization"]["name"]
-        if row.field == "tags":
-            value = sorted(t["name"] for t in value or [])
-        out[row.field] = value if not mapping.empty(value) else None
-    resources = {}
-    for res in dataset.get("resources", []):
-        key = res.get("uri") or f"{SITE}/dataset/{dataset['id']}/resource/{res['id']}"
-        resources[key] = {
-            row.field: (res.get(row.field) if not mapping.empty(res.get(row.field)) else None)
-            for row in mapping.RESOURCE_ROWS
-        }
-    out["resources"] = resources
-    return out
-
-
-def conforms(graph: Graph) -> tuple[bool, str]:
-    ok, _, text = validate(graph, shacl_graph=shacl.shapes_graph(), allow_warnings=True)
-    return ok, text
-
-
-def sysadmin_context() -> dict[str, Any]:
-    return {"user": factories.Sysadmin()["name"], "ignore_auth": True}
-
-
-@pytest.fixture
-def opds(clean_db: None) -> None:
-    demo.seed_organizations(factories.Sysadmin()["name"], demo.SeedReport())
-
-
-def example() -> dict[str, Any]:
-    return json.loads((EXAMPLES / "dataset_full.json").read_text(encoding="utf-8"))
-
-
-def create_example(**changes: Any) -> dict[str, Any]:
-    data = example()
-    data.update(changes)
-    return helpers.call_action("package_create", context=sysadmin_context(), **data)
+from tests.helpers import EU, EXAMPLES, SITE, conforms, create_example, example, fields, get, shown, sysadmin_context
 
 
 def without_timestamps(graph: Graph) -> Graph:

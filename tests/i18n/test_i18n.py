@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import importlib.util
-import pathlib
 import re
 import shutil
 import subprocess
@@ -14,7 +13,8 @@ import pytest
 from babel.messages.pofile import read_po
 from ckan.tests import factories, helpers
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
+
 MONTHS_ID = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
 
 

@@ -22,7 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS
 from ckanext.dcat.processors import HYDRA
 from ckanext.solok.dcat import mapping
 from ckanext.solok.demo import seed as demo
-from tests.test_dcat import EU, SITE, conforms, fields, get, harvest, shown, sysadmin_context
+from tests.helpers import EU, SITE, conforms, fields, get, harvest, shown, sysadmin_context
 
 RESTRICTED_FILE = "http://files.example.org/terbatas-berkas-rahasia.csv"
 FLAT = "http://purl.org/dc/terms/"

@@ -12,8 +12,7 @@ import pytest
 from ckan.tests import helpers
 from werkzeug.datastructures import FileStorage
 
-from tests.conftest import SDI_DEFAULTS
-from tests.test_workflow import act, api, create_as, headers, in_status
+from tests.helpers import SDI_DEFAULTS, act, api, create_as, headers, in_status
 
 TITLE = "Data Uji Alur Kerja"
 

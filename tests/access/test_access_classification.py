@@ -8,7 +8,7 @@ import pytest
 from ckan.tests import factories, helpers
 from werkzeug.datastructures import FileStorage
 
-from tests.conftest import SDI_DEFAULTS
+from tests.helpers import SDI_DEFAULTS
 
 CSV = b"kelurahan,jumlah\nLaing,120\n"
 

@@ -3,54 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.solok.workflow.model import event_table
-from tests.conftest import SDI_DEFAULTS
-
-
-def headers(roles, who: str) -> dict[str, str]:
-    return {} if who == "anonymous" else {"Authorization": roles["users"][who]["token"]}
-
-
-def api(app, roles, who: str, action: str, method: str = "post", **data: Any):
-    h = headers(roles, who)
-    if method == "get":
-        return app.get(f"/api/3/action/{action}", query_string=data, headers=h)
-    return app.post(f"/api/3/action/{action}", json=data, headers=h)
-
-
-def create_as(roles, who: str, **kwargs: Any) -> dict[str, Any]:
-    data = dict(SDI_DEFAULTS, owner_org=roles["opd"]["id"], name="ds-uji", title="Data Uji")
-    data.update(kwargs)
-    return helpers.call_action("package_create", context={"user": roles["users"][who]["name"]}, **data)
-
-
-def act(roles, who: str, action: str, dataset: str, **data: Any) -> dict[str, Any]:
-    return helpers.call_action(
-        f"solok_workflow_{action}", context={"user": roles["users"][who]["name"]}, id=dataset, **data
-    )
-
-
-def in_status(roles, status: str, name: str = "ds-uji") -> dict[str, Any]:
-    """A dataset of the producer's OPD brought to ``status`` through the workflow."""
-    create_as(roles, "producer", name=name)
-    if status in ("diajukan", "terbit", "dikembalikan"):
-        act(roles, "producer", "submit", name)
-    if status == "terbit":
-        act(roles, "walidata", "publish", name)
-    if status == "dikembalikan":
-        act(roles, "walidata", "return", name, note="Lengkapi satuan.")
-    return helpers.call_action("package_show", id=name)
-
-
-def public_names(app) -> set[str]:
-    found = app.get("/api/3/action/package_search", query_string={"rows": 1000, "include_private": "true"})
-    return {d["name"] for d in found.json["result"]["results"]}
+from tests.helpers import SDI_DEFAULTS, act, api, create_as, headers, in_status, public_names
 
 
 class TestCreation:

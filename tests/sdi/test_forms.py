@@ -1,0 +1,55 @@
+"""Canary of the SDI form-page fix (``ckanext/solok/sdi/forms.py``), written for ckanext-scheming 3.1."""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import version
+
+import pytest
+from ckan.tests import factories
+from flask import before_render_template
+
+from ckanext.solok.sdi import forms
+from tests.helpers import SDI_DEFAULTS
+
+
+def test_the_guard_accepts_the_installed_scheming():
+    assert version("ckanext-scheming").startswith(forms.SCHEMING_VERSIONS)
+    assert forms.SUPPORTED
+
+
+def test_another_scheming_turns_the_fix_off_with_a_warning(monkeypatch, caplog):
+    monkeypatch.setattr(forms, "version", lambda name: "4.0.0")
+    with caplog.at_level(logging.WARNING, logger=forms.__name__):
+        assert forms._supported() is False
+    assert "4.0.0" in caplog.text
+
+
+def _page_with_an_error(app) -> str:
+    editor = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    headers = {"Authorization": editor["token"]}
+
+    def post(url, data, status):
+        return app.post(url, data=data, headers=headers, follow_redirects=False, status=status)
+
+    page1 = {"title": "Posyandu", "name": "posyandu", "notes": "Posyandu.", "owner_org": org["id"], "save": ""}
+    post("/dataset/new", dict(page1, _ckan_phase="dataset_new_1", pkg_name=""), 302)
+    page2 = {k: SDI_DEFAULTS[k] for k in ("konsep", "klasifikasi_penyajian", "ukuran", "satuan", "jenis")}
+    post("/dataset/new/posyandu/2", dict(page2, jenis_statistik="sektoral", _ckan_phase="2", save=""), 302)
+    page3 = {"accrualPeriodicity": "tahunan", "accessRights": "terbuka", "tingkat_penyajian": "kelurahan"}
+    return post("/dataset/new/posyandu/3", dict(page3, tahun_data="1800", _ckan_phase="3", save=""), 200).get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_scheming_still_sends_the_page_back_to_page_one_without_the_fix(app):
+    """If this fails, ckanext-scheming fixed its form: remove ``sdi/forms.py``."""
+    before_render_template.disconnect(forms._keep_page_action)
+    try:
+        html = _page_with_an_error(app)
+    finally:
+        forms.install()
+    assert 'action="/dataset/new"' in html
+    assert 'action="/dataset/new/posyandu/3"' not in html
