@@ -43,7 +43,7 @@ setup(
         "ckanext.solok.demo": ["*.json", "files/*.csv"],
         "ckanext.solok.migration.solok_search": ["alembic.ini", "README", "script.py.mako"],
         "ckanext.solok.migration.solok": ["alembic.ini", "README", "script.py.mako"],
-        "ckanext.solok.schemas": ["*.yaml", "*.json", "vocabularies/*.yaml"],
+        "ckanext.solok.schemas": ["*.yaml", "*.json", "vocabularies/*.yaml", "rdf/*.yaml"],
         "ckanext.solok.i18n": ["*.pot", "*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],
     },
     include_package_data=False,

@@ -47,7 +47,7 @@ EXPECTED = [
     "ckanext/solok/portal/views.py",
     "ckanext/solok/dcat/sdi_terms.py",
     "ckanext/solok/dcat/speedups.py",
-    "ckanext/solok/schemas/sdi_terms.yaml",
+    "ckanext/solok/schemas/rdf/sdi_terms.yaml",
     "ckanext/solok/migration/solok/alembic.ini",
     "ckanext/solok/migration/solok/env.py",
     "ckanext/solok/migration/solok/versions/b7d2e4f6a8c1_create_solok_workflow_event.py",

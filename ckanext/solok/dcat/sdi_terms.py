@@ -1,7 +1,7 @@
 """The SDI vocabulary: the project's own RDF namespace and the concept schemes it publishes.
 
 Everything here is built from data: the terms are declared once in
-``schemas/sdi_terms.yaml`` (:func:`terms`), and the concept schemes come from
+``schemas/rdf/sdi_terms.yaml`` (:func:`terms`), and the concept schemes come from
 the YAML vocabularies of ``schemas/vocabularies/`` (``ckanext.solok.sdi.vocabularies``).
 (Not to be confused with ``sdi.vocabularies``, the code lists themselves: this
 module publishes them, and the namespace, as RDF.)
@@ -101,7 +101,7 @@ def concept_code(scheme: str, uri: object) -> str | None:
 
 
 #: Where the terms are declared (data, like the vocabularies of ``schemas/vocabularies/``).
-TERMS_FILE = "sdi_terms.yaml"
+TERMS_FILE = "rdf/sdi_terms.yaml"
 
 # Prefixes of the CURIEs in the terms file.
 _CURIE_PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD}
@@ -148,7 +148,7 @@ def _term(entry: dict[str, Any]) -> Term:
 
 @functools.cache
 def _document() -> dict[str, Any]:
-    text = files(vocabularies.PACKAGE).joinpath(TERMS_FILE).read_text(encoding="utf-8")
+    text = files(vocabularies.PACKAGE).joinpath(*TERMS_FILE.split("/")).read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
