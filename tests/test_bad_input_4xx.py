@@ -142,7 +142,8 @@ def test_bad_create_answers_409_naming_the_field_and_saves_nothing(app, clean_db
     org = factories.Organization()
     from tests.conftest import SDI_DEFAULTS
 
-    data = dict(SDI_DEFAULTS, name="baru", title="Baru", owner_org=org["id"], **extra)
+    data = dict(SDI_DEFAULTS, name="baru", title="Baru", owner_org=org["id"])
+    data.update(extra)
     before = _count()
     res = app.post("/api/3/action/package_create", json=data, headers={"Authorization": user["token"]}, status=409)
     error = res.json["error"]

@@ -16,6 +16,7 @@ from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, searc
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.logic import action, validators
+from ckanext.solok.search import errors as search_errors
 from ckanext.solok.workflow import plugin as workflow
 
 
@@ -30,9 +31,15 @@ class SolokSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IActions)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config: Any) -> None:
         search.install()
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        if isinstance(app, flask.Flask):
+            search_errors.install(app)
+        return app
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
         _declare(declaration, "ckanext.solok.search")

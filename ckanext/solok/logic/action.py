@@ -8,6 +8,9 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchQueryError
 from ckan.types import Action, Context, DataDict
 
+from ckanext.solok.sdi import limits as dataset_limits
+from ckanext.solok.search import errors as search_errors
+from ckanext.solok.search import limits as search_limits
 from ckanext.solok.workflow import actions as workflow
 from ckanext.solok.workflow import notify
 
@@ -36,15 +39,21 @@ def package_search(original: Action, context: Context, data_dict: DataDict) -> A
 
     CKAN answers a negative ``rows`` with 409 (a validation error); a search
     with a malformed parameter is a bad request, so it becomes 400 with the
-    same message.
+    same message. Flags CKAN reads with ``asbool`` are checked first (``include_private=xyz``
+    was a 500), and a bad query on an organisation or group page answers 400 there too.
     """
     try:
-        return original(context, data_dict)
-    except tk.ValidationError as e:
-        errors = e.error_dict or {}
-        if errors and set(errors) <= _SEARCH_PARAMETERS:
-            detail = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items())
-            raise SearchQueryError(detail) from e
+        search_limits.check_flags(data_dict)
+        try:
+            return original(context, data_dict)
+        except tk.ValidationError as e:
+            errors = e.error_dict or {}
+            if errors and set(errors) <= _SEARCH_PARAMETERS:
+                detail = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items())
+                raise SearchQueryError(detail) from e
+            raise
+    except SearchQueryError as e:
+        search_errors.abort_for_page(e)
         raise
 
 
@@ -57,6 +66,7 @@ def _close_if_tertutup(data_dict: DataDict) -> None:
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """``package_create`` that keeps *tertutup* datasets private and starts the workflow status."""
+    dataset_limits.check(data_dict)
     _close_if_tertutup(data_dict)
     workflow.prepare_create(context, data_dict)
     return original(context, data_dict)
@@ -69,6 +79,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     The workflow decides the status and visibility (``workflow.actions``); a
     producer's change to a published dataset sends it back to review.
     """
+    dataset_limits.check(data_dict)
     _close_if_tertutup(data_dict)
     workflow.prepare_update(context, data_dict)
     result = original(context, data_dict)

@@ -20,6 +20,7 @@ from ckanext.solok import vocabularies
 
 ID_SDS = re.compile(r"^[A-Z]{2}\d{5}\.\d{2}\.\d{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+YEAR = re.compile(r"^[0-9]{4}$")
 FIRST_YEAR = 1945  # the Republic's first year: older data is not SDI data
 
 
@@ -124,7 +125,8 @@ def solok_year(value: Any) -> Any:
         return value
     text = str(value).strip()
     last = dt.date.today().year + 1
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= last:
+    # Four ASCII digits first: int() of 5,000 digits raises, and isdigit() accepts "²".
+    if not YEAR.match(text) or not FIRST_YEAR <= int(text) <= last:
         raise tk.Invalid(tk._("Expected a year between {first} and {last}").format(first=FIRST_YEAR, last=last))
     return text
 
