@@ -54,6 +54,25 @@ _CORE_SCALARS = frozenset(
 _CORE_RESOURCE_SCALARS = frozenset({"id", "package_id", "url", "name", "description", "format", "url_type"})
 #: Fields that may hold a list: CKAN splits ``tag_string`` either way.
 _LISTS = frozenset({"tag_string"})
+#: What ``package_show`` adds and ``package_update`` ignores (``package_patch`` sends it back):
+#: an OPD's long description must not make its datasets unsavable.
+_DERIVED = frozenset(
+    {
+        "organization",
+        "groups",
+        "relationships_as_subject",
+        "relationships_as_object",
+        "tracking_summary",
+        "license_title",
+        "license_url",
+        "isopen",
+        "num_resources",
+        "num_tags",
+        "metadata_created",
+        "metadata_modified",
+        "creator_user_id",
+    }
+)
 
 
 def _limit(name: str) -> int:
@@ -140,7 +159,7 @@ def check(data_dict: DataDict) -> None:
     dataset_scalars, resource_scalars = _schema_scalars(data_dict.get("type"))
     errors: dict[str, Any] = {}
     for key, value in data_dict.items():
-        if key == "resources":
+        if key == "resources" or key in _DERIVED:
             continue
         problems = _value_errors(key, value, _CORE_SCALARS | dataset_scalars)
         if problems:
@@ -175,4 +194,6 @@ def check(data_dict: DataDict) -> None:
             if any(per_resource):
                 errors["resources"] = per_resource
     if errors:
+        if "tags" in errors:  # ValidationError expects tag errors per tag, under "name"
+            errors["tags"] = [{"name": [message]} for message in errors["tags"]]
         raise tk.ValidationError(errors)
