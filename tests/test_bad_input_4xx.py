@@ -46,18 +46,32 @@ API_SEARCHES = [
 
 @pytest.mark.parametrize(("params", "expected"), API_SEARCHES, ids=[str(p)[:30] for p, _ in API_SEARCHES])
 def test_package_search_api_answers_400(app, published, params, expected):
-    res = app.get("/api/3/action/package_search", query_string=params, status=400)
+    res = app.post("/api/3/action/package_search", json=params, status=400)
     assert res.json["error"]["__type"] == "Search Query Error"
     assert expected in _error(res)
     assert app.get("/api/3/action/package_search", query_string={"q": "tetap"}).json["result"]["count"] == 1
 
 
+@pytest.mark.parametrize("params", [{"q": "\x00"}, {"fq": "tags:a\x00"}, {"include_private": "xyz"}])
+def test_package_search_api_by_get_answers_400(app, published, params):
+    res = app.get("/api/3/action/package_search", query_string=params, status=400)
+    assert res.json["success"] is False and _error(res)
+
+
+def test_a_nul_anywhere_in_an_address_answers_400(app, published):
+    """No text of the portal can hold NUL: the address is refused before PostgreSQL sees it."""
+    res = app.get("/api/3/action/package_show", query_string={"id": "\x00"}, status=400)
+    assert "Alamat mengandung karakter yang tidak dapat diproses (U+0000)" in _error(res)
+    for url in ("/dataset/%00", "/dataset/%00.ttl", "/feeds/tag/%00.atom", "/feeds/custom.atom?q=%EF%BF%BE"):
+        assert "tidak dapat diproses" in app.get(url, status=400).get_data(as_text=True)
+
+
 @pytest.mark.parametrize("path", ["/dataset/", "/organization/dinkes"])
 def test_search_pages_answer_400_in_the_visitors_language(app, published, path):
     body = app.get(path, query_string={"q": "\x00"}, status=400).get_data(as_text=True)
-    assert "tidak dapat dicari (U+0000)" in body
+    assert "tidak dapat diproses (U+0000)" in body
     body = app.get("/en" + path, query_string={"q": "\x00"}, status=400).get_data(as_text=True)
-    assert "cannot be searched (U+0000)" in body
+    assert "cannot be processed (U+0000)" in body
 
 
 def test_bad_query_on_an_organisation_page_is_400_not_a_broken_page(app, published):
@@ -69,17 +83,17 @@ def test_bad_query_on_an_organisation_page_is_400_not_a_broken_page(app, publish
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "expected"),
     [
-        "/catalog.ttl?q=title:(",
-        "/catalog.jsonld?q=%00",
-        "/feeds/custom.atom?q=title:(",
-        "/feeds/custom.atom?q=%00",
+        ("/catalog.ttl?q=title:(", "Pencarian tidak valid: Sintaks kueri pencarian"),
+        ("/catalog.jsonld?q=%00", "tidak dapat diproses (U+0000)"),
+        ("/feeds/custom.atom?q=title:(", "Pencarian tidak valid: Sintaks kueri pencarian"),
+        ("/feeds/custom.atom?q=%00", "tidak dapat diproses (U+0000)"),
     ],
 )
-def test_bad_query_on_dcat_and_feeds_answers_400(app, published, url):
-    body = app.get(url, status=400).get_data(as_text=True)
-    assert "Pencarian tidak valid" in body
+def test_bad_query_on_dcat_and_feeds_answers_400(app, published, url, expected):
+    body = app.get(url, status=400).get_data(as_text=True).replace("&#39;", "'")
+    assert expected in body
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,7 @@ def solok_error_content(code: int, content: Any) -> Any:
         if content == "Internal server error":
             content = default_exceptions[code].description
     exception = default_exceptions.get(code)
-    if exception is not None and str(content).strip() == exception.description:
+    if exception is not None and (not str(content or "").strip() or str(content).strip() == exception.description):
         return _http_descriptions().get(code, content)
     return content
 

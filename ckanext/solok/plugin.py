@@ -16,6 +16,7 @@ from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, searc
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.logic import action, validators
+from ckanext.solok.sdi import limits as dataset_limits
 from ckanext.solok.search import errors as search_errors
 from ckanext.solok.workflow import plugin as workflow
 
@@ -111,6 +112,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def get_blueprint(self) -> Any:
         return [
+            dataset_limits.blueprint(),
             access.blueprint(),
             dcat_views.blueprint(),
             workflow.blueprint(),

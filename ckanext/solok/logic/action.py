@@ -39,11 +39,11 @@ def package_search(original: Action, context: Context, data_dict: DataDict) -> A
 
     CKAN answers a negative ``rows`` with 409 (a validation error); a search
     with a malformed parameter is a bad request, so it becomes 400 with the
-    same message. Flags CKAN reads with ``asbool`` are checked first (``include_private=xyz``
-    was a 500), and a bad query on an organisation or group page answers 400 there too.
+    same message. Parameters CKAN would crash on are checked first (``include_private=xyz``,
+    ``rows`` as an object were 500s), and a bad query on an organisation or group page answers 400 there too.
     """
     try:
-        search_limits.check_flags(data_dict)
+        search_limits.check_request(data_dict)
         try:
             return original(context, data_dict)
         except tk.ValidationError as e:

@@ -131,6 +131,16 @@ def solok_year(value: Any) -> Any:
     return text
 
 
+def solok_isodate(value: Any, context: Context) -> Any:
+    """CKAN's ``isodate``; a year too large for a date is a wrong date, not an ``OverflowError`` (a 500)."""
+    from ckan.logic.validators import isodate
+
+    try:
+        return isodate(value, context)
+    except OverflowError:
+        raise tk.Invalid(tk._("Date format incorrect")) from None
+
+
 def solok_email(value: Any) -> Any:
     if _empty(value):
         return value
@@ -178,6 +188,7 @@ def get_validators() -> dict[str, Any]:
             solok_id_sds,
             solok_format,
             solok_year,
+            solok_isodate,
             solok_email,
             solok_period_end,
             solok_workflow_status,

@@ -15,6 +15,8 @@ each field:
 * a ``private`` that is neither true nor false.
 
 Nothing is written when it refuses: the check runs before CKAN's action.
+``blueprint`` refuses the same characters in any address (path or
+parameter) with a 400: they cannot name or match anything either.
 The titles' and URLs' defaults also keep them inside PostgreSQL's B-tree
 index entries (about 2,700 bytes), which CKAN indexes them with.
 """
@@ -27,9 +29,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.common import asbool
 from ckan.types import DataDict
+from flask import Blueprint, jsonify, request
 
-#: Allowed: tab, line feed, carriage return and everything from space on, except surrogates.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+#: What no text of the portal may hold: NUL (PostgreSQL refuses it), the other C0 controls but tab and
+#: line breaks, U+FFFE and U+FFFF (XML refuses them: RDF/XML and Atom outputs would fail) and unpaired
+#: surrogates (not encodable in UTF-8).
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: CKAN core fields that hold one value (scheming's schema adds the project's own).
 _CORE_SCALARS = frozenset(
@@ -54,6 +59,8 @@ _CORE_SCALARS = frozenset(
 _CORE_RESOURCE_SCALARS = frozenset({"id", "package_id", "url", "name", "description", "format", "url_type"})
 #: Fields that may hold a list: CKAN splits ``tag_string`` either way.
 _LISTS = frozenset({"tag_string"})
+#: Fields CKAN looks up or splits as text: a number there reached PostgreSQL as ``text = integer``.
+_TEXT_ONLY = frozenset({"id", "name", "owner_org", "type", "state", "package_id"})
 #: What ``package_show`` adds and ``package_update`` ignores (``package_patch`` sends it back):
 #: an OPD's long description must not make its datasets unsavable.
 _DERIVED = frozenset(
@@ -114,6 +121,12 @@ def _value_errors(key: str, value: Any, scalars: set[str] | frozenset[str]) -> l
     """What is wrong with one field's value, in the visitor's language."""
     if key in scalars and isinstance(value, (list, dict)):
         return [tk._("Expected a single value, not a list or an object")]
+    if key in _TEXT_ONLY and value is not None and not isinstance(value, str):
+        return [tk._("Expected text, not {value!r}").format(value=value)]
+    if key == "tag_string" and not (
+        value is None or isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    ):
+        return [tk._("Expected tags separated by commas, or a list of tags")]
     if key == "private" and not (value is None or value == "" or isinstance(value, bool) or value in (0, 1)):
         try:
             asbool(value)
@@ -122,7 +135,7 @@ def _value_errors(key: str, value: Any, scalars: set[str] | frozenset[str]) -> l
     errors = []
     texts = _strings(value)
     for text in texts:
-        bad = _FORBIDDEN.search(text)
+        bad = FORBIDDEN.search(text)
         if bad:
             errors.append(
                 tk._("Contains a character that cannot be stored (U+{code:04X}); remove it").format(
@@ -197,3 +210,28 @@ def check(data_dict: DataDict) -> None:
         if "tags" in errors:  # ValidationError expects tag errors per tag, under "name"
             errors["tags"] = [{"name": [message]} for message in errors["tags"]]
         raise tk.ValidationError(errors)
+
+
+def _guard_url() -> Any:
+    """Refuse an address (path or parameter) holding a character no text of the portal may hold.
+
+    Such a value cannot name or match anything, and on its way to PostgreSQL
+    or into an XML output it raised (``/dataset/%00.ttl``, ``package_show?id=%00``,
+    ``/feeds/custom.atom?q=%EF%BF%BE`` were 500s).
+    """
+    for text in [request.path, *(item for key, values in request.args.lists() for item in (key, *values))]:
+        bad = FORBIDDEN.search(text)
+        if bad:
+            message = tk._("The address contains a character that cannot be processed (U+{code:04X})").format(
+                code=ord(bad.group())
+            )
+            if request.path.startswith("/api/"):  # in the shape of the action API's errors
+                return jsonify({"success": False, "error": {"__type": "Bad Request", "message": message}}), 400
+            tk.abort(400, message)
+    return None
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("solok_limits", __name__)
+    bp.before_app_request(_guard_url)
+    return bp

@@ -23,6 +23,9 @@ _UNSEARCHABLE = re.compile("[\x00\ud800-\udfff]")
 
 #: ``package_search`` flags that CKAN reads with ``asbool`` (a ``ValueError``, so a 500, for anything else).
 BOOLEAN_PARAMETERS = ("include_private", "include_drafts", "include_deleted", "use_default_schema")
+_TEXT_LISTS = frozenset({"fl", "fq_list", "facet.field"})
+_WHOLE_NUMBERS = frozenset({"rows", "start", "facet.limit", "facet.mincount"})
+_SINGLE_VALUES = frozenset({"q", "fq", "sort", "qf", "facet", "facet.sort", "q.op", "df"})
 
 
 def _limit(name: str) -> int:
@@ -51,11 +54,29 @@ def flag(name: str, value: Any) -> bool:
         ) from None
 
 
-def check_flags(data_dict: dict[str, Any]) -> None:
-    """Refuse ``include_private=xyz`` and the like before CKAN's ``package_search`` reads them."""
+def check_request(data_dict: dict[str, Any]) -> None:
+    """Refuse what CKAN's ``package_search`` would crash on, before it reads it.
+
+    ``include_private=xyz`` (``asbool`` raises), ``rows`` as an object
+    (``int()`` raises), ``fl`` as a list of lists (``join`` raises) and the like:
+    the type of each parameter, as the action API documents it.
+    """
     for name in BOOLEAN_PARAMETERS:
         if data_dict.get(name) is not None:
             flag(name, data_dict[name])
+    for name, value in data_dict.items():
+        if name in _TEXT_LISTS:
+            if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+                raise SearchQueryError(_("Parameter {name!r} must be a list of texts").format(name=name))
+        elif name in _WHOLE_NUMBERS:
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                raise SearchQueryError(
+                    _("Parameter {name!r} must be a whole number, not {value!r}").format(name=name, value=value)
+                )
+        elif name in _SINGLE_VALUES and isinstance(value, (list, dict)):
+            raise SearchQueryError(
+                _("Parameter {name!r} must be a single value, not a list or an object").format(name=name)
+            )
 
 
 def check_parameters(query: dict[str, Any], filters: list[str], facet_fields: list[str]) -> None:
