@@ -41,6 +41,11 @@ API_SEARCHES = [
     ({"include_private": "xyz"}, "harus true atau false"),
     ({"include_drafts": "maybe"}, "harus true atau false"),
     ({"facet": "perhaps", "facet.field": '["tags"]'}, "harus true atau false"),
+    # Found by the fuzz test (tests/test_fuzz_bad_input.py): CKAN's own action crashed on these types.
+    ({"rows": {}}, "harus bilangan bulat"),
+    ({"fl": [["x"]]}, "harus berupa daftar teks"),
+    ({"fq_list": 5}, "harus berupa daftar teks"),
+    ({"q": ["a", "b"]}, "harus satu nilai"),
 ]
 
 
@@ -147,6 +152,11 @@ CREATES = [
     ({"title": "x" * 1_000_000}, "title", "Terlalu panjang"),
     ({"owner_org": ["a", "b"]}, "owner_org", "satu nilai"),
     ({"name": ["a"]}, "name", "satu nilai"),
+    # Found by the fuzz test.
+    ({"owner_org": 123}, "owner_org", "Harus berupa teks"),
+    ({"tag_string": 5}, "tag_string", "dipisahkan koma"),
+    ({"periode_awal": "99999999999999999999"}, "periode_awal", "Format tanggal salah"),
+    ({"title": "a\uffffb"}, "title", "U+FFFF"),
 ]
 
 
