@@ -24,6 +24,7 @@ from ckanext.solok.portal import i18n_audit
 from ckanext.solok.portal import views as portal_views
 from ckanext.solok.sdi import facets, forms, validators
 from ckanext.solok.sdi import helpers as sdi_helpers
+from ckanext.solok.sdi import limits as dataset_limits
 from ckanext.solok.workflow import validators as workflow_validators
 from ckanext.solok.workflow import wiring as workflow
 
@@ -94,6 +95,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def get_blueprint(self) -> Any:
         return [
+            dataset_limits.blueprint(),
             access_views.blueprint(),
             dcat_views.blueprint(),
             workflow.blueprint(),

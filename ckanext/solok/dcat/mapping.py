@@ -341,10 +341,20 @@ class Keywords(Codec):
         return "literals `@id`"
 
 
+# What a URI may not contain and rdflib refuses to write (the whole page would fail):
+# ASCII only, so each is one percent-encoded byte.
+_NOT_IN_URI = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
+
+
+def safe_uri(value: Any) -> URIRef:
+    """A user-supplied URL as a URI, with the characters a URI may not hold percent-encoded (space → ``%20``)."""
+    return URIRef(_NOT_IN_URI.sub(lambda m: f"%{ord(m.group()):02X}", str(value).strip()))
+
+
 @dataclass(frozen=True)
 class Mailto(Codec):
     def write(self, ctx, node, predicate, value):
-        ctx.g.add((node, predicate, URIRef("mailto:" + str(value))))
+        ctx.g.add((node, predicate, safe_uri("mailto:" + str(value))))
 
     def read(self, ctx, node, predicate):
         for o in ctx.g.objects(node, predicate):
@@ -425,7 +435,7 @@ class FileURL(Codec):
     def write(self, ctx, node, predicate, value):
         if ctx.files_hidden():
             return
-        url = URIRef(str(value))
+        url = safe_uri(value)
         ctx.g.add((node, _ACCESS_URL, url))
         ctx.g.add((node, predicate, url))
 

@@ -32,8 +32,12 @@ def _http_descriptions() -> dict[int, str]:
 
 def solok_error_content(code: int, content: Any) -> Any:
     """The error page's text: CKAN's own message, or ours instead of Werkzeug's English default."""
+    if isinstance(code, list):  # CKAN's handler of unexpected errors passes ``[500]``
+        code = code[0] if code else 500
+        if content == "Internal server error":
+            content = default_exceptions[code].description
     exception = default_exceptions.get(code)
-    if exception is not None and str(content).strip() == exception.description:
+    if exception is not None and (not str(content or "").strip() or str(content).strip() == exception.description):
         return _http_descriptions().get(code, content)
     return content
 

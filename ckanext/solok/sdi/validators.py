@@ -19,6 +19,7 @@ from ckanext.solok.sdi import vocabularies
 
 ID_SDS = re.compile(r"^[A-Z]{2}\d{5}\.\d{2}\.\d{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+YEAR = re.compile(r"^[0-9]{4}$")
 FIRST_YEAR = 1945  # the Republic's first year: older data is not SDI data
 
 
@@ -123,9 +124,20 @@ def solok_year(value: Any) -> Any:
         return value
     text = str(value).strip()
     last = dt.date.today().year + 1
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= last:
+    # Four ASCII digits first: int() of 5,000 digits raises, and isdigit() accepts "²".
+    if not YEAR.match(text) or not FIRST_YEAR <= int(text) <= last:
         raise tk.Invalid(tk._("Expected a year between {first} and {last}").format(first=FIRST_YEAR, last=last))
     return text
+
+
+def solok_isodate(value: Any, context: Context) -> Any:
+    """CKAN's ``isodate``; a year too large for a date is a wrong date, not an ``OverflowError`` (a 500)."""
+    from ckan.logic.validators import isodate
+
+    try:
+        return isodate(value, context)
+    except OverflowError:
+        raise tk.Invalid(tk._("Date format incorrect")) from None
 
 
 def solok_email(value: Any) -> Any:
@@ -162,6 +174,7 @@ def get_validators() -> dict[str, Any]:
             solok_id_sds,
             solok_format,
             solok_year,
+            solok_isodate,
             solok_email,
             solok_period_end,
         )

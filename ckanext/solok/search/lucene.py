@@ -35,7 +35,7 @@ from luqum.exceptions import ParseError
 from luqum.parser import parser
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
-from . import datemath
+from . import datemath, limits
 from . import fields as f
 from .table import search_index as t
 
@@ -44,13 +44,13 @@ Clause = sa.ColumnElement[bool]
 _parse_lock = threading.Lock()
 _ESCAPE = re.compile(r"\\(.)")
 _WILDCARD = re.compile(r"(?<!\\)[*?]")
-MAX_QUERY_LENGTH = 5000
 
 
 def parse(text: str) -> tree.Item:
     """Parse Lucene syntax; a syntax error is a ``SearchQueryError`` (HTTP 400)."""
-    if len(text) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(tk._("Query is too long (more than {limit} characters)").format(limit=MAX_QUERY_LENGTH))
+    limit = limits.max_query_length()
+    if len(text) > limit:
+        raise SearchQueryError(tk._("Query is too long (more than {limit} characters)").format(limit=limit))
     try:
         with _parse_lock:  # PLY parsers keep state between calls
             return parser.parse(text)
@@ -116,13 +116,17 @@ class Translator:
     text_config: str
     default_field: str = "text"
     rank_queries: list[Any] = field(default_factory=list)
+    #: Shared by the translators of one search, so ``q`` and the filters count together.
+    budget: limits.QueryBudget = field(default_factory=limits.QueryBudget)
 
     def __post_init__(self) -> None:
         self._cfg = sa.literal(self.text_config).cast(REGCONFIG)
 
     # -- entry point -----------------------------------------------------
     def translate(self, text: str) -> Clause:
-        return self.node(parse(text), self.default_field, negated=False)
+        parsed = parse(text)
+        self.budget.admit(parsed)
+        return self.node(parsed, self.default_field, negated=False)
 
     # -- tree walk ---------------------------------------------------------
     def node(self, node: tree.Item, fld: str, negated: bool) -> Clause:

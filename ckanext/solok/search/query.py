@@ -22,6 +22,7 @@ from ckan.lib.search.query import MAGIC_FIELD_RE, VALID_SOLR_PARAMETERS, Package
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from . import fields as f
+from . import limits
 from .index import text_config
 from .lucene import Translator
 from .table import search_index as t
@@ -63,6 +64,10 @@ def _check_unsafe(key: str, value: Any) -> None:
             raise SearchQueryError(
                 tk._("Local parameters and magic fields are not supported in {name!r}").format(name=key)
             )
+
+
+class StartOutOfRange(SearchQueryError):
+    """``start`` beyond what a search can skip (a page number far past the last page)."""
 
 
 def rank_sort_possible(score: Any) -> bool:
@@ -121,24 +126,27 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             raise SearchQueryError(tk._("Invalid search parameters: {names}").format(names=", ".join(sorted(invalid))))
         for key, value in query.items():
             _check_unsafe(key, value)
+        filters = [item for item in _as_list(query.get("fq")) + _as_list(query.get("fq_list")) if item.strip()]
+        facet_fields = list(dict.fromkeys(_as_list(query.get("facet.field"))))
+        limits.check_parameters(query, filters, facet_fields)
 
         rows = _int(query, "rows", 10)
         start = _int(query, "start", 0)
         if rows < 0:
             raise SearchQueryError(tk._("Parameter 'rows' must not be negative, got {rows}").format(rows=rows))
         if not 0 <= start <= MAX_START:
-            raise SearchQueryError(
+            raise StartOutOfRange(
                 tk._("Parameter 'start' must be between 0 and {limit}, got {start}").format(
                     limit=MAX_START, start=start
                 )
             )
 
         translator = Translator(text_config())
-        where = self._filters(query, permission_labels, translator)
+        where = self._filters(filters, permission_labels, translator)
         q = (query.get("q") or "").strip()
         rank_queries: list[Any] = []
         if q and q not in ('""', "''", "*:*"):
-            q_translator = Translator(text_config())
+            q_translator = Translator(text_config(), budget=translator.budget)
             where.append(q_translator.translate(q))
             rank_queries = q_translator.rank_queries
         condition = sa.and_(*where)
@@ -147,11 +155,18 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         order = self._order(query.get("sort"), score)
 
         with _guarded():
-            self._execute(query, condition, score, order, rows, start)
+            self._execute(query, condition, score, order, rows, start, facet_fields)
         return {"results": self.results, "count": self.count}
 
     def _execute(
-        self, query: dict[str, Any], condition: Any, score: Any, order: list[Any], rows: int, start: int
+        self,
+        query: dict[str, Any],
+        condition: Any,
+        score: Any,
+        order: list[Any],
+        rows: int,
+        start: int,
+        facet_fields: list[str],
     ) -> None:
         self.count = model.Session.execute(sa.select(sa.func.count()).select_from(t).where(condition)).scalar() or 0
         self.results = []
@@ -172,15 +187,14 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             if fl in (["id"], ["name"]):
                 self.results = [r.get(fl[0]) for r in self.results]
 
-        self.facets = self._facets(query, condition)
+        self.facets = self._facets(query, condition, facet_fields)
 
     # -- pieces ----------------------------------------------------------------
-    def _filters(self, query: dict[str, Any], labels: list[str] | None, translator: Translator) -> list[Any]:
-        fq = _as_list(query.get("fq")) + _as_list(query.get("fq_list"))
+    def _filters(self, fq: list[str], labels: list[str] | None, translator: Translator) -> list[Any]:
         where: list[Any] = [t.c.site_id == tk.config.get("ckan.site_id")]
         if not any("+state:" in item for item in fq):
             where.append(t.c.state == "active")
-        where.extend(translator.translate(item) for item in fq if item.strip())
+        where.extend(translator.translate(item) for item in fq)
         if labels is not None:
             where.append(t.c.permission_labels.overlap(sa.cast(list(labels), ARRAY(sa.UnicodeText))))
         return where
@@ -189,9 +203,13 @@ class SolokPackageSearchQuery(PackageSearchQuery):
     def _score(rank_queries: list[Any]) -> Any:
         if not rank_queries:
             return sa.literal(1.0)
-        combined = rank_queries[0]
-        for tsq in rank_queries[1:]:
-            combined = combined.op("||")(tsq)
+        # Combined pairwise into a balanced tree: a chain as deep as the query
+        # is long would exhaust the recursion of SQLAlchemy's compiler.
+        combined = list(rank_queries)
+        while len(combined) > 1:
+            pairs = [a.op("||")(b) for a, b in zip(combined[::2], combined[1::2], strict=False)]
+            combined = pairs + (combined[-1:] if len(combined) % 2 else [])
+        combined = combined[0]
         # Weights D, C, B, A: a title match counts ten times a body match.
         weights = sa.cast(sa.literal("{0.1, 0.2, 0.4, 1.0}"), ARRAY(sa.REAL))
         return sa.func.ts_rank(weights, t.c.tsv, combined)
@@ -265,9 +283,8 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             result["extras"] = extras
         return result
 
-    def _facets(self, query: dict[str, Any], condition: Any) -> dict[str, Any]:
-        names = list(dict.fromkeys(_as_list(query.get("facet.field"))))
-        if not names or not tk.asbool(query.get("facet", "true")):
+    def _facets(self, query: dict[str, Any], condition: Any, names: list[str]) -> dict[str, Any]:
+        if not names or not limits.flag("facet", query.get("facet", "true")):
             return {}
         for name in names:
             if not f.FIELD_NAME.match(name):

@@ -19,6 +19,7 @@ from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.solok.access import rules as access
+from ckanext.solok.sdi import limits as dataset_limits
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import notify, transition
 from ckanext.solok.workflow import states as s
@@ -123,6 +124,7 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """``package_create`` that keeps *tertutup* datasets private and starts the workflow status."""
+    dataset_limits.check(data_dict)
     access.keep_closed_private(data_dict)
     prepare_create(context, data_dict)
     try:
@@ -139,6 +141,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     change to a published dataset goes back to review (:func:`after_update`).
     The transition's e-mail goes once CKAN's save has succeeded.
     """
+    dataset_limits.check(data_dict)
     access.keep_closed_private(data_dict)
     prepare_update(context, data_dict)
     try:
