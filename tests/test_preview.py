@@ -239,7 +239,7 @@ def test_numbers_written_either_way(text, international, indonesian):
 
 
 def test_codes_with_leading_zeros_are_not_charted():
-    table = preview.parse_csv(b"kode,nama,jumlah\n0101,A,5\n0102,B,7\n", 100)
+    table = preview.parse_csv(b"kode,nama,jumlah\n0101,A,5\n0102,B,7\n", preview.Limits.from_config())
     assert table.numeric == [2]
     assert preview.default_columns(table) == (1, 2)
 

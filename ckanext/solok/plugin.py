@@ -12,7 +12,7 @@ import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, search, views
+from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, preview, search, views
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.logic import action, validators
@@ -57,6 +57,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IAuthFunctions)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IResourceController, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -130,3 +131,9 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
         return workflow.user_labels(user_obj)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        preview.forget(resource["id"])
+
+    def before_resource_delete(self, context: Any, resource: dict[str, Any], resources: list[dict[str, Any]]) -> None:
+        preview.forget(resource["id"])
