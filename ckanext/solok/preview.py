@@ -168,11 +168,9 @@ class _Budget:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.deadline = time.monotonic() + limits.max_seconds
-        # Rows and cells as the reader hands them over (rows openpyxl fills in for gaps included) ...
+        # Rows and cells as the reader hands them over, rows openpyxl fills in for gaps included.
         self.rows = self.cells = 0
-        # ... and the <row> and <c> elements of the spreadsheet's XML as it is unpacked, which openpyxl
-        # parses before handing anything over (a sheet without a declared size is read twice).
-        self.xml_rows = self.xml_cells = self.unpacked = 0
+        self.unpacked = 0
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -181,22 +179,19 @@ class _Budget:
     def row(self, width: int) -> None:
         self.rows += 1
         self.cells += width
-        self._check(self.rows, self.cells)
+        self.check(self.rows, self.cells)
         self.check_time()
 
-    def unpack(self, size: int, rows: int, cells: int) -> None:
-        self.unpacked += size
-        self.xml_rows += rows
-        self.xml_cells += cells
-        if self.unpacked > self.limits.max_unpacked_bytes:
-            raise _Exhausted("unpacked", self.limits.max_unpacked_bytes)
-        self._check(self.xml_rows, self.xml_cells)
-
-    def _check(self, rows: int, cells: int) -> None:
+    def check(self, rows: int, cells: int) -> None:
         if rows > self.limits.max_read_rows:
             raise _Exhausted("rows", self.limits.max_read_rows)
         if cells > self.limits.max_cells:
             raise _Exhausted("cells", self.limits.max_cells)
+
+    def unpack(self, size: int) -> None:
+        self.unpacked += size
+        if self.unpacked > self.limits.max_unpacked_bytes:
+            raise _Exhausted("unpacked", self.limits.max_unpacked_bytes)
 
 
 # -- Tables ------------------------------------------------------------------------
@@ -314,8 +309,9 @@ def detect_delimiter(text: str) -> str:
 
     Each candidate is tried with the csv module's own parser (so quoted fields
     are respected, in time linear in the sample) on the first ``SNIFF_ROWS``
-    rows within ``SNIFF_CHARS`` characters; the winner puts the most rows at
-    the same number of fields, two or more (then the most fields). For
+    rows within ``SNIFF_CHARS`` characters. The winner splits the most rows
+    into the same number of fields, two or more, that of the header first
+    (then the most fields). For
     ``kecamatan;jumlah`` / ``Lubuk Sikarah;42,5``: ``;`` splits every row in
     two, ``,`` only one. ``csv.Sniffer`` is not used: its regular expressions
     take seconds on a few kilobytes of quote characters.
@@ -323,7 +319,7 @@ def detect_delimiter(text: str) -> str:
     sample = text[:SNIFF_CHARS]
     if len(text) > SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n") + 1]  # the last row would be cut
-    best, best_score = DELIMITERS[0], (0, 0)
+    best, best_score = DELIMITERS[0], (False, 0, 0)
     for delimiter in DELIMITERS:
         if delimiter not in sample:
             continue
@@ -333,7 +329,7 @@ def detect_delimiter(text: str) -> str:
         except csv.Error:
             continue
         width, rows = Counter(widths).most_common(1)[0] if widths else (0, 0)
-        score = (rows, width) if width > 1 else (0, 0)
+        score = (widths[0] == width, rows, width) if width > 1 else (False, 0, 0)
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -400,15 +396,25 @@ _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
 
 
 class _CountedStream:
-    """A member of the XLSX archive, unpacked against the budget: bytes, rows, cells and time."""
+    """A member of the XLSX archive, unpacked against the budget: bytes, time, and its rows and cells.
+
+    openpyxl parses the XML before handing rows over, and sometimes without
+    handing them over at all (a sheet that does not declare its size is read
+    through once when the workbook is opened), so the ``<row>`` and ``<c>``
+    elements are counted here as well, as they are unpacked.
+    """
 
     def __init__(self, stream: IO[bytes], budget: _Budget) -> None:
         self._stream = stream
         self._budget = budget
         self._tail = b""
+        self._rows = self._cells = 0
         self._row_cells = 0  # <c> elements since the last <row>
+        self._exhausted: _Exhausted | None = None
 
     def read(self, size: int = -1) -> bytes:
+        if self._exhausted is not None:
+            raise self._exhausted
         self._budget.check_time()
         data = self._stream.read(size)
         text = self._tail + data
@@ -417,7 +423,15 @@ class _CountedStream:
         text, self._tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
         found = _ROW_OR_CELL.findall(text)
         rows = found.count(b"row")
-        self._budget.unpack(len(data), rows, len(found) - rows)
+        self._rows += rows
+        self._cells += len(found) - rows
+        try:
+            self._budget.unpack(len(data))
+            self._budget.check(self._rows, self._cells)
+        except _Exhausted as limit:
+            # Raised at the next read: the rows of this piece still reach the reader, which
+            # counts them too and may stop at the same limit with the data it has.
+            self._exhausted = limit
         # openpyxl holds a whole row in memory before handing it over: no row may be
         # wider than a spreadsheet can be.
         if rows:
@@ -555,7 +569,7 @@ def parse(kind: str, data: bytes, limits: Limits) -> Table:
 # -- Once per version of the file ------------------------------------------------
 
 
-def _cache_key(resource_id: str) -> str:
+def cache_key(resource_id: str) -> str:
     return f"solok:{tk.config.get('ckan.site_id')}:preview:{resource_id}"
 
 
@@ -583,7 +597,7 @@ def _cached(resource_id: str, version: str) -> dict[str, Any] | None:
     if not tk.config.get("ckanext.solok.preview.cache_seconds"):
         return None
     try:
-        raw = connect_to_redis().get(_cache_key(resource_id))
+        raw = connect_to_redis().get(cache_key(resource_id))
     except RedisError:
         log.warning("Preview cache unavailable", exc_info=True)
         return None
@@ -602,7 +616,7 @@ def _cache(resource_id: str, version: str, entry: dict[str, Any]) -> None:
         return
     raw = zlib.compress(json.dumps(dict(entry, version=version), ensure_ascii=False).encode(), 1)
     try:
-        connect_to_redis().set(_cache_key(resource_id), raw, ex=seconds)
+        connect_to_redis().set(cache_key(resource_id), raw, ex=seconds)
     except RedisError:
         log.warning("Preview cache unavailable", exc_info=True)
 
@@ -610,7 +624,7 @@ def _cache(resource_id: str, version: str, entry: dict[str, Any]) -> None:
 def forget(resource_id: str) -> None:
     """Drop the cached preview of a resource (it was changed or deleted)."""
     try:
-        connect_to_redis().delete(_cache_key(resource_id))
+        connect_to_redis().delete(cache_key(resource_id))
     except RedisError:
         log.warning("Preview cache unavailable", exc_info=True)
 
