@@ -253,10 +253,10 @@ class StoredFile:
     size: int
     #: Modification time of a file on disk (ns); CKAN's file storages do not tell it cheaply.
     modified: int | None
-    _read: Callable[[], bytes]
+    _read: Callable[[int], bytes]
 
     def read(self, limit: int) -> bytes:
-        data = self._read()
+        data = self._read(limit + 1)
         if len(data) > limit:  # the file grew since its size was taken
             raise PreviewError("too_large", size=limit)
         return data
@@ -273,16 +273,16 @@ def stored_file(resource: dict[str, Any]) -> StoredFile:
             size = storage.size(location)
         except files.exc.LocationError:
             raise PreviewError("missing") from None
-        return StoredFile(size, None, lambda: b"".join(storage.stream(files.FileData(location, size=size))))
+        return StoredFile(size, None, lambda _: b"".join(storage.stream(files.FileData(location, size=size))))
     try:
         stat = os.stat(path)
     except OSError:
         raise PreviewError("missing") from None
 
-    def read() -> bytes:
+    def read(limit: int) -> bytes:
         try:
             with open(path, "rb") as stream:
-                return stream.read(stat.st_size + 1)
+                return stream.read(limit)
         except OSError:
             raise PreviewError("missing") from None
 
@@ -310,11 +310,11 @@ def detect_delimiter(text: str) -> str:
     Each candidate is tried with the csv module's own parser (so quoted fields
     are respected, in time linear in the sample) on the first ``SNIFF_ROWS``
     rows within ``SNIFF_CHARS`` characters. The winner splits the most rows
-    into the same number of fields, two or more, that of the header first
-    (then the most fields). For
-    ``kecamatan;jumlah`` / ``Lubuk Sikarah;42,5``: ``;`` splits every row in
-    two, ``,`` only one. ``csv.Sniffer`` is not used: its regular expressions
-    take seconds on a few kilobytes of quote characters.
+    into the same number of fields, two or more, the header's number first
+    (then the most fields). For ``kecamatan;jumlah`` / ``Lubuk Sikarah;42,5``,
+    ``;`` splits every row in two and ``,`` only one. ``csv.Sniffer`` is not
+    used: its regular expressions take seconds on a few kilobytes of quote
+    characters (python/cpython#109638, #98820).
     """
     sample = text[:SNIFF_CHARS]
     if len(text) > SNIFF_CHARS and "\n" in sample:
