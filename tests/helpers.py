@@ -6,19 +6,23 @@ API calls, the DCAT clients, and the i18n crawl (what a visitor reads).
 
 from __future__ import annotations
 
+import io
 import json
 import pathlib
 import re
+import uuid
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
+import openpyxl
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from ckan.tests import factories
 from ckan.tests import helpers as ckan_helpers
 from pyshacl import validate
 from rdflib import Graph
+from werkzeug.datastructures import FileStorage
 
 from ckanext.dcat.processors import RDFParser
 from ckanext.solok.dcat import mapping, shacl
@@ -277,3 +281,45 @@ def is_message(text: str) -> bool:
     translate, unless they read as English.
     """
     return text in _all_msgids() or bool(set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS)
+
+
+# -- uploaded tables (portal previews) -----------------------------------------
+
+POPULATION = "kelurahan,laki_laki,perempuan\nTanah Garam,6620,6564\nVI Suku,2840,2787\nLaing,1640,1601\n"
+
+
+def make(sysadmin, content: bytes, filename="tabel.csv", fmt="CSV", **dataset):
+    """A dataset with one uploaded file; returns (dataset, resource)."""
+    ctx = {"user": sysadmin["name"]}
+    data = dict(SDI_DEFAULTS, owner_org=factories.Organization()["id"], name=f"data-{uuid.uuid4().hex[:10]}")
+    data.update(dataset)
+    pkg = ckan_helpers.call_action("package_create", context=ctx, **data)
+    res = ckan_helpers.call_action(
+        "resource_create",
+        context=ctx,
+        package_id=pkg["id"],
+        name="Tabel",
+        format=fmt,
+        url=filename,
+        upload=FileStorage(io.BytesIO(content), filename, content_type="application/octet-stream"),
+    )
+    return pkg, res
+
+
+def preview_url(pkg, res, **args):
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    return f"/dataset/{pkg['name']}/resource/{res['id']}/pratinjau" + (f"?{query}" if query else "")
+
+
+def xlsx(rows, formula=None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    for row in rows:
+        sheet.append(row)
+    if formula:
+        sheet["D2"] = formula
+    book.create_sheet("Catatan")
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()

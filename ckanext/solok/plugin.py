@@ -20,7 +20,7 @@ from ckanext.solok.access import views as access_views
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.portal import helpers as portal_helpers
-from ckanext.solok.portal import i18n_audit
+from ckanext.solok.portal import i18n_audit, preview
 from ckanext.solok.portal import views as portal_views
 from ckanext.solok.sdi import facets, forms, validators
 from ckanext.solok.sdi import helpers as sdi_helpers
@@ -45,6 +45,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IAuthFunctions)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IResourceController, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -116,3 +117,9 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
         return workflow.user_labels(user_obj)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        preview.forget(resource["id"])
+
+    def before_resource_delete(self, context: Any, resource: dict[str, Any], resources: list[dict[str, Any]]) -> None:
+        preview.forget(resource["id"])

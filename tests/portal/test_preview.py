@@ -4,61 +4,19 @@ from __future__ import annotations
 
 import io
 import os
-import uuid
 import zipfile
 
-import openpyxl
 import pytest
 from ckan.lib import uploader
 from ckan.tests import factories, helpers
-from werkzeug.datastructures import FileStorage
 
 from ckanext.solok.portal import preview
-from tests.helpers import ROOT, SDI_DEFAULTS
-
-POPULATION = "kelurahan,laki_laki,perempuan\nTanah Garam,6620,6564\nVI Suku,2840,2787\nLaing,1640,1601\n"
+from tests.helpers import POPULATION, ROOT, make, preview_url, xlsx
 
 
 @pytest.fixture
 def sysadmin(clean_db):
     return factories.SysadminWithToken()
-
-
-def make(sysadmin, content: bytes, filename="tabel.csv", fmt="CSV", **dataset):
-    """A dataset with one uploaded file; returns (dataset, resource)."""
-    ctx = {"user": sysadmin["name"]}
-    data = dict(SDI_DEFAULTS, owner_org=factories.Organization()["id"], name=f"data-{uuid.uuid4().hex[:10]}")
-    data.update(dataset)
-    pkg = helpers.call_action("package_create", context=ctx, **data)
-    res = helpers.call_action(
-        "resource_create",
-        context=ctx,
-        package_id=pkg["id"],
-        name="Tabel",
-        format=fmt,
-        url=filename,
-        upload=FileStorage(io.BytesIO(content), filename, content_type="application/octet-stream"),
-    )
-    return pkg, res
-
-
-def preview_url(pkg, res, **args):
-    query = "&".join(f"{k}={v}" for k, v in args.items())
-    return f"/dataset/{pkg['name']}/resource/{res['id']}/pratinjau" + (f"?{query}" if query else "")
-
-
-def xlsx(rows, formula=None) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Data"
-    for row in rows:
-        sheet.append(row)
-    if formula:
-        sheet["D2"] = formula
-    book.create_sheet("Catatan")
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
 
 
 class TestGoodFiles:
@@ -238,7 +196,7 @@ def test_numbers_written_either_way(text, international, indonesian):
 
 
 def test_codes_with_leading_zeros_are_not_charted():
-    table = preview.parse_csv(b"kode,nama,jumlah\n0101,A,5\n0102,B,7\n", 100)
+    table = preview.parse_csv(b"kode,nama,jumlah\n0101,A,5\n0102,B,7\n", preview.Limits.from_config())
     assert table.numeric == [2]
     assert preview.default_columns(table) == (1, 2)
 
