@@ -12,7 +12,7 @@ import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, search, views
+from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, search, security, views
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.logic import action, validators
@@ -45,6 +45,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     """The Solok portal: translations, templates, demo data and commands."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IConfigDeclaration)
     p.implements(p.ITranslation)
     p.implements(p.IClick)
@@ -62,6 +63,10 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         forms.install()
+        tk.add_resource("assets", "solok")
+
+    def configure(self, config: Any) -> None:
+        security.configure(config)
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
         _declare(declaration, "ckanext.solok")
@@ -76,7 +81,10 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return [cli.solok]
 
     def get_actions(self) -> dict[str, Any]:
-        actions = {"package_create": action.package_create, "package_update": action.package_update}
+        actions = {
+            "package_create": security.uploads.checked(action.package_create),
+            "package_update": security.uploads.checked(action.package_update),
+        }
         if "dcat_json_interface" in tk.config.get("ckan.plugins", ""):
             actions["dcat_datasets_list"] = dcat_compat.dcat_datasets_list
         return actions | workflow.get_actions()
@@ -85,7 +93,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return helpers.get_helpers() | workflow.get_helpers()
+        return helpers.get_helpers() | workflow.get_helpers() | security.get_helpers()
 
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
         return facets.dataset_facets(facets_dict)
@@ -109,6 +117,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
             workflow.blueprint(),
             views.stats_blueprint(),
             views.preview_blueprint(),
+            security.blueprint(),
         ]
 
     def make_middleware(self, app: Any, config: Any) -> Any:
