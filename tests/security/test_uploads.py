@@ -299,3 +299,21 @@ def test_the_check_can_be_switched_off(app, producer, ckan_config, monkeypatch):
     res = api_upload(app, producer, "resource_create", HTML, "t.csv", package_id="data-uji", name="X", format="CSV")
     assert res.status_code == 200
     assert os.path.exists(get_resource_uploader(res.json["result"]).get_path(res.json["result"]["id"]))
+
+
+def test_organisation_images_from_ckans_storage_are_sandboxed(app, producer):
+    sysadmin = factories.Sysadmin()
+    org = helpers.call_action(
+        "organization_create",
+        context={"user": sysadmin["name"]},
+        name="dinas-uji",
+        title="Dinas Uji",
+        image_upload=FileStorage(io.BytesIO(PNG), "logo.png", content_type="image/png"),
+    )
+    url = org["image_display_url"]  # served from CKAN's storage as a static file
+    assert "/uploads/group/" in url
+    res = app.get(url.replace(helpers.config["ckan.site_url"], ""))
+    assert res.status_code == 200 and res.get_data() == PNG
+    assert res.headers["Content-Type"] == "image/png"
+    assert res.headers["Content-Disposition"].startswith("inline")
+    assert res.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"

@@ -22,6 +22,7 @@ run no script and reach no cookie of the portal's origin.
 from __future__ import annotations
 
 import functools
+import posixpath
 from collections.abc import Callable
 from typing import Any
 
@@ -193,12 +194,16 @@ def checked(chained: Callable[..., Any]) -> Callable[..., Any]:
     return action
 
 
-#: Endpoints that send stored files (CKAN's resource download, per dataset type, and its file routes).
+#: Endpoints that send stored files (CKAN's resource download, per dataset type, and its file routes;
+#: images of organisations, groups and users come from the storage's ``/uploads/`` as static files).
 _FILE_ENDPOINTS = frozenset({"file.download", "file.trusted_download", "file.public_download"})
 
 
 def serves_a_file() -> bool:
     endpoint = request.endpoint or ""
+    if endpoint == "static":
+        # CKAN serves organisation, group and user images from its storage as static files.
+        return request.path.startswith("/uploads/")
     return endpoint in _FILE_ENDPOINTS or endpoint.endswith("resource.download")
 
 
@@ -216,7 +221,7 @@ def harden_file_response(response: Response) -> Response:
     if not inline and media_type not in _safe_types():
         response.headers["Content-Type"] = "application/octet-stream"
     _, options = parse_options_header(response.headers.get("Content-Disposition", ""))
-    filename = options.get("filename") or (request.view_args or {}).get("filename")
+    filename = options.get("filename") or posixpath.basename((request.view_args or {}).get("filename") or "")
     disposition = "inline" if inline else "attachment"
     if filename:
         response.headers.set("Content-Disposition", disposition, filename=filename)
