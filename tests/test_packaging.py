@@ -54,6 +54,11 @@ EXPECTED = [
     "ckanext/solok/templates/solok/workflow/review.html",
     "ckanext/solok/templates/solok/workflow/queue.html",
     "ckanext/solok/templates/solok/workflow/mine.html",
+    "ckanext/solok/security/headers.py",
+    "ckanext/solok/security/templates/package/snippets/resource_upload_field.html",
+    "ckanext/solok/security/templates/snippets/activity_type_selector.html",
+    "ckanext/solok/assets/webassets.yml",
+    "ckanext/solok/assets/upload-field.js",
 ]
 
 

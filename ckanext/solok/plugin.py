@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 import flask
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import cli
+from ckanext.solok import cli, security
 from ckanext.solok.access import hooks as access_hooks
 from ckanext.solok.access import views as access_views
 from ckanext.solok.dcat import compat as dcat_compat
@@ -34,6 +34,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     """The Solok portal: SDI metadata, access classification, workflow, DCAT, pages, translations, demo data."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IClick)
     p.implements(p.IActions)
@@ -51,6 +52,10 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         forms.install()
+        tk.add_resource("assets", "solok")
+
+    def configure(self, config: Any) -> None:
+        security.configure(config)
 
     def i18n_directory(self) -> str:
         return str(files("ckanext.solok.i18n"))
@@ -63,6 +68,8 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def get_actions(self) -> dict[str, Any]:
         actions = workflow.get_actions()
+        actions["package_create"] = security.uploads.checked(actions["package_create"])
+        actions["package_update"] = security.uploads.checked(actions["package_update"])
         if "dcat_json_interface" in tk.config.get("ckan.plugins", ""):
             actions["dcat_datasets_list"] = dcat_compat.dcat_datasets_list
         return actions
@@ -71,7 +78,9 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return validators.get_validators() | workflow_validators.get_validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return sdi_helpers.get_helpers() | portal_helpers.get_helpers() | workflow.get_helpers()
+        return (
+            sdi_helpers.get_helpers() | portal_helpers.get_helpers() | workflow.get_helpers() | security.get_helpers()
+        )
 
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
         return facets.dataset_facets(facets_dict)
@@ -102,6 +111,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
             workflow.blueprint(),
             portal_views.stats_blueprint(),
             portal_views.preview_blueprint(),
+            security.blueprint(),
         ]
 
     def make_middleware(self, app: Any, config: Any) -> Any:

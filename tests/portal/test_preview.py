@@ -46,13 +46,13 @@ class TestGoodFiles:
         # A ";" file is from a spreadsheet set to Indonesian: 42.136 is forty-two thousand.
         chart = body.split("solok-chart-builder")[1]
         assert "jumlah menurut kecamatan" in chart and ">43.417</span>" in chart
-        assert 'style="width: 100.0%"' in chart and 'style="width: 97.' in chart
+        assert 'width="100.0"' in chart and 'width="97.' in chart
 
     def test_chart_of_a_chosen_column(self, app, sysadmin):
         pkg, res = make(sysadmin, POPULATION.encode())
         body = app.get(preview_url(pkg, res, label=0, value=2)).get_data(as_text=True)
         assert "perempuan menurut kelurahan" in body
-        assert 'style="width: 100.0%"' in body  # the largest value fills the bar
+        assert 'width="100.0"' in body  # the largest value fills the bar
         # Text columns cannot be charted; unknown columns draw nothing and break nothing.
         for args in ({"value": 0}, {"value": 99, "label": -4}, {"value": "x"}):
             assert app.get(preview_url(pkg, res, **args)).status_code == 200
@@ -76,6 +76,8 @@ class TestBadFiles:
         ],
         ids=["binary", "empty", "blank-lines"],
     )
+    # Files that reached the storage before uploads were checked against their format.
+    @pytest.mark.ckan_config("ckanext.solok.security.check_upload_types", "false")
     def test_not_a_table(self, app, sysadmin, content, message):
         pkg, res = make(sysadmin, content)
         for url in (preview_url(pkg, res), f"/dataset/{pkg['name']}/resource/{res['id']}"):
@@ -111,6 +113,7 @@ class TestBadFiles:
         body = app.get(preview_url(pkg, res)).get_data(as_text=True)
         assert "Lebih dari 2 baris, 3 kolom." in body and "Laing" not in body
 
+    @pytest.mark.ckan_config("ckanext.solok.security.check_upload_types", "false")
     def test_broken_xlsx(self, app, sysadmin):
         content = xlsx([["a", "b"], [1, 2]])
         for broken in (b"PK\x03\x04 not really a zip", content[: len(content) // 2], b"kelurahan,jumlah\n"):

@@ -22,7 +22,7 @@ from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 from werkzeug.datastructures import FileStorage
 
-from ckanext.solok import preview
+from ckanext.solok.portal import preview
 from tests.helpers import POPULATION, make, preview_url, xlsx
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
