@@ -12,7 +12,7 @@ import yaml
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, search, views
+from ckanext.solok import access, cli, facets, forms, helpers, i18n_audit, search, serving, views
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.logic import action, validators
@@ -114,6 +114,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     def make_middleware(self, app: Any, config: Any) -> Any:
         if isinstance(app, flask.Flask):
             i18n_audit.install(app, config)
+            serving.install(app)
         return app
 
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
