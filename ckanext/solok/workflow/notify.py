@@ -86,9 +86,21 @@ def _message(kind: str, pkg: model.Package, note: str, actor: str | None) -> tup
 
 
 def transition(kind: str, package_id: str, note: str, actor: str | None) -> None:
-    """Send the e-mails of one transition (``submit``, ``publish`` or ``return``)."""
+    """Send the e-mails of one transition (``submit``, ``publish`` or ``return``).
+
+    With ``ckanext.solok.workflow.email_in_background`` they are sent by CKAN's job worker (the
+    transition is committed by then), so a slow mail server never holds the request.
+    """
     if not tk.config.get("ckanext.solok.workflow.email_notifications"):
         return
+    if tk.config.get("ckanext.solok.workflow.email_in_background"):
+        tk.enqueue_job(send, [kind, package_id, note, actor], title=f"solok workflow e-mail: {kind} {package_id}")
+        return
+    send(kind, package_id, note, actor)
+
+
+def send(kind: str, package_id: str, note: str, actor: str | None) -> None:
+    """Send the e-mails of one transition now."""
     pkg = model.Package.get(package_id)
     if pkg is None:
         return
