@@ -6,10 +6,12 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 DEV=${SOLOK_DEV:-0}
+SERVE=1
 for arg in "$@"; do
   case "$arg" in
     --dev) DEV=1 ;;
-    *) die "Unknown option: $arg (only --dev)" ;;
+    --setup-only) SERVE=0 ;;  # everything but serving (the load check starts its own servers)
+    *) die "Unknown option: $arg (--dev, --setup-only)" ;;
   esac
 done
 
@@ -17,18 +19,18 @@ PORT=${SOLOK_PORT:-5000}
 HOST=${SOLOK_HOST:-127.0.0.1}
 DB=${SOLOK_DB:-ckan_solok}
 REDIS_DB=${SOLOK_REDIS_DB:-0}
-INI=$ROOT/var/ckan.ini
+INI=${SOLOK_INI:-$ROOT/var/ckan.ini}
 ADMIN=${SOLOK_ADMIN:-admin}
 # Demo passwords: SOLOK_ADMIN_PASSWORD / SOLOK_USER_PASSWORD when set, else generated on the first
 # run and kept in $CREDENTIALS (mode 0600) by `ckan solok seed`.
 ADMIN_PASSWORD=${SOLOK_ADMIN_PASSWORD:-}
 USER_PASSWORD=${SOLOK_USER_PASSWORD:-}
-CREDENTIALS=$ROOT/var/demo-credentials.txt
+CREDENTIALS=$(dirname "$INI")/demo-credentials.txt
 
 setup_common
 ensure_database "$DB"
 
-mkdir -p var/storage
+mkdir -p var/storage "$(dirname "$INI")"
 if [ ! -f "$INI" ]; then
   say "Writing $INI"
   ckan generate config "$INI" >/dev/null
@@ -58,8 +60,9 @@ ckan config-tool "$INI" -s app:main \
   "ckanext.solok.demo.sysadmin_password=$ADMIN_PASSWORD" \
   "ckanext.solok.demo.user_password=$USER_PASSWORD" \
   "ckanext.solok.workflow.email_in_background=true" >/dev/null
-# Never the debugger in production (`ckan run` of --dev brings its own).
+# Never the debugger in production (`ckan run` of --dev brings its own); no debug logging.
 ckan config-tool "$INI" -s DEFAULT "debug=false" >/dev/null
+ckan config-tool "$INI" -s logger_ckanext "level=INFO" >/dev/null
 
 say "Migrating the database"
 ckan -c "$INI" db init >/dev/null
@@ -79,6 +82,7 @@ if [ "$first_run" = 1 ]; then
   USER_PASSWORD=${USER_PASSWORD:-$(stored SOLOK_USER_PASSWORD)}
 fi
 [ -f "$CREDENTIALS" ] || kept="(unchanged: set before this command generated passwords)"
+[ "$SERVE" = 1 ] || exit 0
 if [ "$DEV" = 1 ]; then
   SERVER="CKAN's development server (reloading, debugger; never expose it)"
 else

@@ -32,6 +32,7 @@ max_requests_jitter = 500
 preload_app = False
 # The client's address as the reverse proxy (on this machine) sees it.
 forwarded_allow_ips = os.environ.get("SOLOK_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.environ.get("SOLOK_ACCESS_LOG", "-")
+# CKAN logs every request already (status, path, render time); SOLOK_ACCESS_LOG=- adds gunicorn's.
+accesslog = os.environ.get("SOLOK_ACCESS_LOG") or None
 errorlog = "-"
 proc_name = "solok-web"

@@ -17,7 +17,8 @@ number of distinct search URLs must not fill Redis).
 Validity: an entry records the catalogue generation (:mod:`.generation`) read *before* the page was
 rendered and is served only while the generation is unchanged; it also expires after
 ``ckanext.solok.page_cache.ttl`` seconds (for what changes without a commit: view counts, "2 days
-ago"). The language is part of the key (``CKAN_LANG``, from the URL as CKAN decides it).
+ago"). The key is the host, the language (``CKAN_LANG``, from the URL as CKAN decides it), the path
+and the query string.
 
 Entries are kept gzip-compressed and served as they are to clients that accept gzip. Responses
 carry ``X-Solok-Cache: hit`` or ``miss``. A view of a dataset page served from the cache is still
@@ -101,7 +102,9 @@ def cacheable_request(environ: dict[str, Any]) -> bool:
 
 
 def page_key(environ: dict[str, Any]) -> str:
-    what = "\n".join((environ.get("CKAN_LANG", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")))
+    # The Host header is part of the key: a page rendered for a forged Host is served only to that Host.
+    parts = ("HTTP_HOST", "CKAN_LANG", "PATH_INFO", "QUERY_STRING")
+    what = "\n".join(environ.get(part, "") for part in parts)
     return _prefix() + "page:" + hashlib.sha256(what.encode("utf-8", "surrogateescape")).hexdigest()
 
 
