@@ -114,7 +114,7 @@ def start(label: str, ini: Path, port: int, dev: bool, log: Path) -> Server:
 
 def catalogue(base: str) -> list[tuple[str, list[str]]]:
     """Public datasets and their resources' ids, as an anonymous visitor sees them."""
-    query = urllib.parse.urlencode({"rows": 1000, "fl": "name,resources"})
+    query = urllib.parse.urlencode({"rows": 1000})
     with urllib.request.urlopen(f"{base}/api/3/action/package_search?{query}", timeout=60) as response:
         results = json.load(response)["result"]["results"]
     found = [(d["name"], [r["id"] for r in d.get("resources") or []]) for d in results]

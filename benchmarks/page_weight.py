@@ -34,7 +34,7 @@ REPEAT_LIMIT = 100 * 1024
 
 def dataset_path(base: str) -> str:
     """The page of the most complete public dataset (the one with most resources)."""
-    query = urllib.parse.urlencode({"rows": 1000, "fl": "name,num_resources"})
+    query = urllib.parse.urlencode({"rows": 1000})
     with urllib.request.urlopen(f"{base}/api/3/action/package_search?{query}", timeout=60) as response:
         results = json.load(response)["result"]["results"]
     best = max(results, key=lambda d: (d.get("num_resources") or 0, d["name"]))

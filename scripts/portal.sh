@@ -20,6 +20,9 @@ HOST=${SOLOK_HOST:-127.0.0.1}
 DB=${SOLOK_DB:-ckan_solok}
 REDIS_DB=${SOLOK_REDIS_DB:-0}
 INI=${SOLOK_INI:-$ROOT/var/ckan.ini}
+# Behind a reverse proxy: SOLOK_SITE_URL=https://data.example.go.id (docs/deploy.md).
+SITE_URL=${SOLOK_SITE_URL:-http://$HOST:$PORT}
+STORAGE=${SOLOK_STORAGE:-$ROOT/var/storage}
 ADMIN=${SOLOK_ADMIN:-admin}
 # Demo passwords: SOLOK_ADMIN_PASSWORD / SOLOK_USER_PASSWORD when set, else generated on the first
 # run and kept in $CREDENTIALS (mode 0600) by `ckan solok seed`.
@@ -30,7 +33,7 @@ CREDENTIALS=$(dirname "$INI")/demo-credentials.txt
 setup_common
 ensure_database "$DB"
 
-mkdir -p var/storage "$(dirname "$INI")"
+mkdir -p "$STORAGE" "$(dirname "$INI")"
 if [ ! -f "$INI" ]; then
   say "Writing $INI"
   ckan generate config "$INI" >/dev/null
@@ -38,13 +41,13 @@ fi
 # Re-applied every run so that changes here reach existing installs.
 ckan config-tool "$INI" -s app:main \
   "sqlalchemy.url=postgresql://$DB_USER:$DB_PASSWORD@$PG_HOST:$PG_PORT/$DB" \
-  "ckan.site_url=http://$HOST:$PORT" \
+  "ckan.site_url=$SITE_URL" \
   "ckan.site_id=solok" \
   "ckan.site_title=Portal Satu Data Kota Solok" \
   "ckan.site_logo=/solok/logo.svg" \
   "solr_url=http://127.0.0.1:8983/solr/ckan-unused" \
   "ckan.redis.url=redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB" \
-  "ckan.storage_path=$ROOT/var/storage" \
+  "ckan.storage_path=$STORAGE" \
   "ckan.plugins=activity solok solok_search scheming_datasets scheming_organizations dcat dcat_json_interface" \
   "ckanext.dcat.rdf.profiles=solok_sdi" \
   "ckanext.dcat.enable_content_negotiation=false" \
@@ -63,6 +66,10 @@ ckan config-tool "$INI" -s app:main \
 # Never the debugger in production (`ckan run` of --dev brings its own); no debug logging.
 ckan config-tool "$INI" -s DEFAULT "debug=false" >/dev/null
 ckan config-tool "$INI" -s logger_ckanext "level=INFO" >/dev/null
+# Behind TLS, the session and "remember me" cookies go over HTTPS only.
+secure=false
+[[ "$SITE_URL" == https://* ]] && secure=true
+ckan config-tool "$INI" -s app:main "SESSION_COOKIE_SECURE=$secure" "REMEMBER_COOKIE_SECURE=$secure" >/dev/null
 
 say "Migrating the database"
 ckan -c "$INI" db init >/dev/null
