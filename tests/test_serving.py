@@ -84,7 +84,7 @@ def test_a_dataset_change_invalidates_cached_pages(app, make_dataset):
 def test_resource_and_organisation_changes_invalidate_too(app, make_dataset):
     dataset = make_dataset(name="data-penduduk")
     anon(app, "/dataset/data-penduduk")
-    factories.Resource(package_id=dataset["id"], name="Tabel Kelurahan", url="http://example.com/a.csv")
+    factories.Resource(package_id=dataset["id"], name="Tabel Kelurahan", url="http://example.com/a.csv", format="CSV")
     page = anon(app, "/dataset/data-penduduk")
     assert cache_of(page) == "miss" and "Tabel Kelurahan" in page.get_data(as_text=True)
 
@@ -263,6 +263,21 @@ def test_pages_and_assets_are_compressed_for_clients_that_accept_it(app, make_da
     assert "Content-Encoding" not in plain.headers and b"<html" in plain.get_data()
     refused = anon(app, "/organization/", **{"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in refused.headers
+
+
+def test_pages_with_a_session_are_not_compressed_but_files_are(app, ckan_config):
+    """BREACH: no compression where a CSRF token sits next to reflected input (a session is open)."""
+    factories.User(name="petugas-opd", password="correct123")
+    browser = app.test_client()
+    assert browser.post("/user/login", data={"login": "petugas-opd", "password": "correct123"}).status_code == 200
+    gzip_ok = {"Accept-Encoding": "gzip"}
+    page = browser.get("/dataset/?q=penduduk", headers=gzip_ok)
+    assert page.status_code == 200 and "Content-Encoding" not in page.headers
+    assert "_csrf_token" in page.get_data(as_text=True)
+    login_form = anon(app, "/user/login", **gzip_ok)
+    assert "Set-Cookie" in login_form.headers and "Content-Encoding" not in login_form.headers
+    css = browser.get("/solok/solok.css", headers=gzip_ok)
+    assert css.headers["Content-Encoding"] == "gzip"
 
 
 def test_static_files_are_cached_by_content_hash_or_revalidated(app):

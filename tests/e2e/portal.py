@@ -67,6 +67,8 @@ def write_ini(port: int) -> Path:
                 "ckan.site_id = solok-e2e",
                 f"ckan.storage_path = {VAR / 'storage'}",
                 "ckanext.solok.stats.cache_seconds = 0",
+                # As served in production: anonymous pages come from the page cache the journeys' changes invalidate.
+                "ckanext.solok.page_cache.enabled = true",
                 "ckan.site_logo = /solok/logo.svg",
                 f"ckanext.solok.demo.sysadmin_name = {ADMIN[0]}",
                 f"ckanext.solok.demo.sysadmin_password = {ADMIN[1]}",

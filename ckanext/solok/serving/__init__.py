@@ -18,7 +18,7 @@ import flask
 
 from ckanext.solok.serving import generation
 from ckanext.solok.serving.compress import StaticAndCompression
-from ckanext.solok.serving.page_cache import PageCache
+from ckanext.solok.serving.page_cache import PageCache, private_cookies
 
 
 def _static_prefixes(app: flask.Flask) -> list[str]:
@@ -33,5 +33,5 @@ def _static_prefixes(app: flask.Flask) -> list[str]:
 def install(app: flask.Flask) -> None:
     generation.install()
     app.wsgi_app = StaticAndCompression(  # type: ignore[method-assign]
-        PageCache(app.wsgi_app), _static_prefixes(app), tk.config.get("ckan.webassets.url")
+        PageCache(app.wsgi_app), _static_prefixes(app), tk.config.get("ckan.webassets.url"), private_cookies
     )

@@ -13,6 +13,12 @@
 
 The compressed bytes of static files are kept in memory (a few hundred entries at most), keyed
 by the file's ETag, so a file is compressed once per process.
+
+**BREACH**: a compressed page that holds a secret (a CSRF token) and echoes what a request put in
+it (a search query) lets an attacker who sees the encrypted sizes guess the secret. So responses
+other than static files are left uncompressed when the request carries a session or "remember me"
+cookie or the response sets a cookie — logged-in users' pages, the login form. Anonymous pages
+hold no secret (they carry no CSRF token) and are compressed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import gzip
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ckanext.solok.serving.wsgi_util import (
@@ -30,6 +36,7 @@ from ckanext.solok.serving.wsgi_util import (
     WSGIApp,
     accepts_gzip,
     add_vary,
+    cookie_names,
     header,
     without,
 )
@@ -96,8 +103,11 @@ class StaticAndCompression:
     ``webassets_url``: where CKAN serves its bundles (``ckan.webassets.url``).
     """
 
-    def __init__(self, app: WSGIApp, static_prefixes: Iterable[str], webassets_url: str) -> None:
+    def __init__(
+        self, app: WSGIApp, static_prefixes: Iterable[str], webassets_url: str, private_cookies: Callable[[], set[str]]
+    ) -> None:
         self.app = app
+        self.private_cookies = private_cookies
         self.webassets = webassets_url.rstrip("/") + "/"
         self.static_prefixes = tuple(f"/{p.strip('/')}/" for p in static_prefixes if p.strip("/"))
         self.memo = _Memo()
@@ -128,7 +138,11 @@ class StaticAndCompression:
             headers = [*without(headers, "Cache-Control", "Pragma", "Expires"), ("Cache-Control", policy)]
             # CKAN adds "Vary: Cookie" to every response; a file is the same for everyone.
             headers = _vary_without_cookie(headers)
-        if not self._should_compress(environ, code, headers):
+        # No compression of what may hold a secret next to reflected input (BREACH, see above).
+        secret = policy is None and (
+            bool(cookie_names(environ) & self.private_cookies()) or header(headers, "Set-Cookie") is not None
+        )
+        if secret or not self._should_compress(environ, code, headers):
             if compressible(header(headers, "Content-Type")):
                 headers = add_vary(headers, "Accept-Encoding")
             start_response(status, headers, state.get("exc_info"))

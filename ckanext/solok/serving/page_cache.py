@@ -33,7 +33,6 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -49,6 +48,7 @@ from ckanext.solok.serving.wsgi_util import (
     WSGIApp,
     accepts_gzip,
     add_vary,
+    cookie_names,
     header,
     without,
 )
@@ -74,14 +74,9 @@ def _prefix() -> str:
     return f"solok:{tk.config.get('ckan.site_id')}:pages:"
 
 
-def _cookie_names(environ: dict[str, Any]) -> set[str]:
-    raw = environ.get("HTTP_COOKIE")
-    if not raw:
-        return set()
-    try:
-        return set(SimpleCookie(raw).keys())
-    except CookieError:
-        return {"unparseable"}  # treat as a session we cannot read: never serve it a shared page
+def private_cookies() -> set[str]:
+    """Cookies that may identify someone: CKAN's session and "remember me", or one that cannot be read."""
+    return {tk.config.get("SESSION_COOKIE_NAME"), tk.config.get("REMEMBER_COOKIE_NAME"), "unparseable"}
 
 
 def cacheable_request(environ: dict[str, Any]) -> bool:
@@ -93,8 +88,7 @@ def cacheable_request(environ: dict[str, Any]) -> bool:
     api_header = "HTTP_" + str(tk.config.get("apitoken_header_name")).upper().replace("-", "_")
     if any(environ.get(h) for h in ("HTTP_AUTHORIZATION", "HTTP_X_CKAN_API_KEY", api_header, "HTTP_HX_REQUEST")):
         return False
-    private_cookies = {tk.config.get("SESSION_COOKIE_NAME"), tk.config.get("REMEMBER_COOKIE_NAME"), "unparseable"}
-    if _cookie_names(environ) & private_cookies:
+    if cookie_names(environ) & private_cookies():
         return False
     if "__no_cache__" in environ.get("QUERY_STRING", ""):
         return False

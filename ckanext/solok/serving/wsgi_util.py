@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 Headers = list[tuple[str, str]]
@@ -71,3 +72,14 @@ def accepts_gzip(environ: dict[str, Any]) -> bool:
                     return False
             return True
     return False
+
+
+def cookie_names(environ: dict[str, Any]) -> set[str]:
+    """Names of the request's cookies (``{"unparseable"}`` when the header cannot be read)."""
+    raw = environ.get("HTTP_COOKIE")
+    if not raw:
+        return set()
+    try:
+        return set(SimpleCookie(raw).keys())
+    except CookieError:
+        return {"unparseable"}
