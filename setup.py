@@ -30,6 +30,7 @@ setup(
         "ckanext.solok.search",
         "ckanext.solok.workflow",
         "ckanext.solok.security",
+        "ckanext.solok.serving",
         "ckanext.solok.schemas",
         "ckanext.solok.i18n",
     ],
@@ -62,6 +63,8 @@ setup(
         "ckanext-dcat==2.4.4",
         "luqum==1.0.0",
         "openpyxl==3.1.5",
+        # The production WSGI server of scripts/serve.sh and the systemd unit.
+        "gunicorn==27.0.1",
     ],
     extras_require={
         "dev": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from ckan.tests import factories
 
 from ckanext.solok.demo import seed as demo
-from tests.helpers import SDI_DEFAULTS
+from tests.helpers import SDI_DEFAULTS, Sink
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +85,20 @@ def roles(clean_db):
 def opds(clean_db: None) -> None:
     """The demo OPDs (the DCAT output names a dataset's OPD and its kode OPD)."""
     demo.seed_organizations(factories.Sysadmin()["name"], demo.SeedReport())
+
+
+@pytest.fixture
+def smtp(ckan_config, monkeypatch):
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{port}")
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "portal@solokkota.go.id")
+    monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_notifications", True)
+    yield sink
+    controller.stop()

@@ -6,6 +6,10 @@ API calls, the DCAT clients, and the i18n crawl (what a visitor reads).
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
+import email.utils
 import io
 import json
 import pathlib
@@ -323,3 +327,19 @@ def xlsx(rows, formula=None) -> bytes:
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+# -- e-mail ---------------------------------------------------------------------
+
+
+def to(message) -> str:
+    return email.utils.parseaddr(message["To"])[1]
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"

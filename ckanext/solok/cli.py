@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 import click
+from ckan import model
 
+from ckanext.solok.demo import credentials as demo_credentials
 from ckanext.solok.demo import seed as demo
 from ckanext.solok.search import reindex as search_reindex
 
@@ -15,11 +20,19 @@ def solok() -> None:
 
 
 @solok.command("seed")
-def seed_command() -> None:
+@click.option(
+    "--credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File (mode 0600) that keeps the generated demo passwords for later runs.",
+)
+def seed_command(credentials: Path | None) -> None:
     """Load the Kota Solok demo data: a sysadmin, the OPDs and their datasets."""
     name = tk.config.get("ckanext.solok.demo.sysadmin_name")
-    password = tk.config.get("ckanext.solok.demo.sysadmin_password")
-    created = demo.ensure_sysadmin(name, password)
+    passwords = demo_credentials.resolve(credentials)
+    workflow_names = [u["name"] for u in demo.workflow_demo()["users"]]
+    users_existed = [n for n in workflow_names if model.User.get(n) is not None]
+    created = demo.ensure_sysadmin(name, passwords.admin)
     click.echo(f"Sysadmin {name!r}: {'created' if created else 'already present'}")
     report = demo.SeedReport()
     click.echo("Organisations (OPD)…")
@@ -33,7 +46,7 @@ def seed_command() -> None:
             yield from bar
 
     demo.seed_datasets(name, report, progress)
-    users = demo.ensure_workflow_users(name, tk.config.get("ckanext.solok.demo.user_password"))
+    users = demo.ensure_workflow_users(name, passwords.users)
     demo.seed_workflow(report)
     datasets = datasets + demo.workflow_demo()["datasets"]
     click.secho(
@@ -42,9 +55,39 @@ def seed_command() -> None:
         f"and {report.existing['dataset']} of {len(datasets)} datasets were already there.",
         fg="green",
     )
-    click.echo("Demo users of the workflow (password from ckanext.solok.demo.user_password):")
+    click.echo("Demo users of the workflow:")
     for user in users:
         click.echo(f"  {user['name']:<16} {user['role']}")
+    _report_passwords(name, created, users, users_existed, passwords, credentials)
+
+
+def _report_passwords(
+    admin: str,
+    admin_created: bool,
+    users: list[dict[str, Any]],
+    users_existed: list[str],
+    passwords: demo_credentials.Credentials,
+    path: Path | None,
+) -> None:
+    """Keep and print generated passwords once (when made); later runs only say where they are kept."""
+    where = f" (kept in {path}, readable by you only)" if path else " (not stored: note them now)"
+    used = {demo_credentials.ADMIN_KEY} if admin_created else set()
+    if len(users_existed) < len(users):
+        used.add(demo_credentials.USERS_KEY)
+    if path:
+        demo_credentials.save(path, passwords, used)
+    if demo_credentials.ADMIN_KEY in passwords.generated:
+        if admin_created:
+            click.secho(f"Generated password of {admin!r}: {passwords.admin}{where}", fg="yellow")
+        else:
+            click.secho(f"{admin!r} already existed: its password is unchanged (not the generated one).", fg="yellow")
+    if demo_credentials.USERS_KEY in passwords.generated:
+        if demo_credentials.USERS_KEY in used:
+            click.secho(f"Generated password of the demo workflow users: {passwords.users}{where}", fg="yellow")
+        if users_existed:
+            click.secho(f"Already existed, password unchanged: {', '.join(users_existed)}.", fg="yellow")
+    if path and path.is_file() and not passwords.generated:
+        click.echo(f"Demo passwords: see {path}")
 
 
 @solok.command("reindex")

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 import flask
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.solok import cli, security
+from ckanext.solok import cli, security, serving
 from ckanext.solok.access import hooks as access_hooks
 from ckanext.solok.access import views as access_views
 from ckanext.solok.dcat import compat as dcat_compat
@@ -117,6 +117,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     def make_middleware(self, app: Any, config: Any) -> Any:
         if isinstance(app, flask.Flask):
             i18n_audit.install(app, config)
+            serving.install(app)
         return app
 
     def get_auth_functions(self) -> dict[str, Any]:

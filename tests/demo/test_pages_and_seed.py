@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 
 import pytest
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
+from ckanext.solok.demo import credentials
 from ckanext.solok.demo import seed as demo
 
 
 @pytest.fixture
-def seeded(clean_db, cli):
-    result = cli.invoke(ckan_cli, ["solok", "seed"])
+def credentials_file(tmp_path):
+    return tmp_path / "var" / "demo-credentials.txt"
+
+
+@pytest.fixture
+def seeded(clean_db, cli, credentials_file):
+    result = cli.invoke(ckan_cli, ["solok", "seed", "--credentials", str(credentials_file)])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -32,21 +39,54 @@ def test_demo_files_are_complete_and_well_formed():
             assert {len(r) for r in rows} == {len(rows[0])}, res["file"]
 
 
-def test_seed_creates_the_portal_and_is_idempotent(seeded, cli):
+def test_seed_creates_the_portal_and_is_idempotent(seeded, cli, credentials_file):
     assert "Datasets" in seeded  # the progress bar
     # The demo datasets, plus the workflow's (one of which is an incomplete draft).
     n_datasets = len(demo.load("datasets.json")) + len(demo.workflow_demo()["datasets"])
     assert model.Session.query(model.Package).filter_by(state="active").count() == n_datasets - 1
     sysadmin = model.User.get("admin")
     assert sysadmin is not None and sysadmin.sysadmin
-    assert sysadmin.validate_password("SolokData2026!")
+    password = credentials.read(credentials_file)[credentials.ADMIN_KEY]
+    assert sysadmin.validate_password(password)
     dinkes = helpers.call_action("organization_show", id="dinkes")
     assert dinkes["kode_opd"] and dinkes["jenis_instansi"] == "dinas"
 
-    again = cli.invoke(ckan_cli, ["solok", "seed"])
+    again = cli.invoke(ckan_cli, ["solok", "seed", "--credentials", str(credentials_file)])
     assert again.exit_code == 0, again.output
     assert f"{n_datasets} of {n_datasets} datasets were already there" in again.output
     assert model.Session.query(model.Package).count() == n_datasets
+
+
+def test_demo_passwords_are_generated_once_printed_once_and_kept_private(seeded, cli, credentials_file, tmp_path):
+    kept = credentials.read(credentials_file)
+    admin, users = kept[credentials.ADMIN_KEY], kept[credentials.USERS_KEY]
+    assert len(admin) >= 20 and len(users) >= 20 and admin != users
+    assert "SolokData2026!" not in (admin, users) and "SolokDemo2026!" not in (admin, users)
+    assert stat.S_IMODE(credentials_file.stat().st_mode) == 0o600
+    assert admin in seeded and users in seeded  # printed on the run that made them
+    assert model.User.get("walidata").validate_password(users)
+
+    again = cli.invoke(ckan_cli, ["solok", "seed", "--credentials", str(credentials_file)])
+    assert admin not in again.output and users not in again.output
+    assert str(credentials_file) in again.output
+    assert credentials.read(credentials_file) == kept
+
+    # Accounts made before (an older install with other passwords): a new password is neither applied nor kept.
+    elsewhere = tmp_path / "other" / "demo-credentials.txt"
+    upgrade = cli.invoke(ckan_cli, ["solok", "seed", "--credentials", str(elsewhere)])
+    assert "'admin' already existed: its password is unchanged" in upgrade.output
+    assert "Already existed, password unchanged: produsen-dinkes" in upgrade.output
+    assert not elsewhere.exists() and model.User.get("admin").validate_password(admin)
+
+
+def test_operator_passwords_win_and_are_not_written(ckan_config, monkeypatch, tmp_path):
+    monkeypatch.setitem(ckan_config, "ckanext.solok.demo.sysadmin_password", "Pilihan-Operator-2026")
+    path = tmp_path / "demo-credentials.txt"
+    chosen = credentials.resolve(path)
+    assert chosen.admin == "Pilihan-Operator-2026" and chosen.generated == {credentials.USERS_KEY}
+    credentials.save(path, chosen, used={credentials.ADMIN_KEY, credentials.USERS_KEY})
+    assert credentials.read(path) == {credentials.USERS_KEY: chosen.users}
+    assert credentials.resolve(path).users == chosen.users  # reused by the next run
 
 
 def test_demo_datasets_carry_sdi_metadata_and_real_files(seeded, app):
@@ -114,14 +154,15 @@ def test_catalog_respects_modified_since(seeded, app):
     assert "dcat:Dataset" not in future
 
 
-def test_seed_has_users_for_each_role_and_datasets_in_every_status(seeded, app):
+def test_seed_has_users_for_each_role_and_datasets_in_every_status(seeded, app, credentials_file):
     from ckanext.solok.workflow import states
 
+    users_password = credentials.read(credentials_file)[credentials.USERS_KEY]
     workflow = demo.workflow_demo()
     for user in workflow["users"]:
         assert user["name"] in seeded  # printed with its role
         account = model.User.get(user["name"])
-        assert account is not None and account.validate_password("SolokDemo2026!")
+        assert account is not None and account.validate_password(users_password)
         org = helpers.call_action("organization_show", id=user["organization"], include_users=True)
         assert {"name": user["name"], "capacity": user["capacity"]}.items() <= {
             **next(u for u in org["users"] if u["name"] == user["name"])

@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var" / "e2e"
 CKAN = str(Path(sys.executable).with_name("ckan"))
 
-ADMIN = ("admin", "SolokData2026!")
+# The demo sysadmin of the browser tests' own portal, with an explicit password (a real portal
+# generates one on its first run: ckanext/solok/demo/credentials.py).
+ADMIN = ("admin", "Uji-E2E-Admin-2026")
 
 
 def free_port() -> int:
@@ -65,7 +67,11 @@ def write_ini(port: int) -> Path:
                 "ckan.site_id = solok-e2e",
                 f"ckan.storage_path = {VAR / 'storage'}",
                 "ckanext.solok.stats.cache_seconds = 0",
+                # As served in production: anonymous pages come from the page cache the journeys' changes invalidate.
+                "ckanext.solok.page_cache.enabled = true",
                 "ckan.site_logo = /solok/logo.svg",
+                f"ckanext.solok.demo.sysadmin_name = {ADMIN[0]}",
+                f"ckanext.solok.demo.sysadmin_password = {ADMIN[1]}",
                 "",
             ]
         ),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import email.utils
 import io
 import socket
 
@@ -12,7 +9,7 @@ import pytest
 from ckan.tests import helpers
 from werkzeug.datastructures import FileStorage
 
-from tests.helpers import SDI_DEFAULTS, act, api, create_as, headers, in_status
+from tests.helpers import SDI_DEFAULTS, act, api, create_as, headers, in_status, to
 
 TITLE = "Data Uji Alur Kerja"
 
@@ -152,36 +149,6 @@ def test_header_links(app, roles):
 
 
 # -- e-mail ---------------------------------------------------------------------
-
-
-def to(message) -> str:
-    return email.utils.parseaddr(message["To"])[1]
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(ckan_config, monkeypatch):
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{port}")
-    monkeypatch.setitem(ckan_config, "smtp.mail_from", "portal@solokkota.go.id")
-    monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_notifications", True)
-    yield sink
-    controller.stop()
 
 
 def test_emails_to_the_walidata_and_the_producer(app, roles, smtp):

@@ -19,6 +19,7 @@ from ckan.lib.redis import connect_to_redis
 from dateutil.relativedelta import relativedelta
 
 from ckanext.scheming.helpers import scheming_get_dataset_schema
+from ckanext.solok.portal import generation
 from ckanext.solok.sdi import completeness
 
 #: How long one update period lasts, per ``accrualPeriodicity`` code;
@@ -166,17 +167,22 @@ def collect() -> CatalogueStats:
     return result
 
 
-_cache: dict[str, tuple[float, CatalogueStats]] = {}
+_cache: dict[str, tuple[float, int | None, CatalogueStats]] = {}
 
 
 def catalogue_stats() -> CatalogueStats:
-    """:func:`collect`, kept for ``ckanext.solok.stats.cache_seconds`` (0 = always fresh)."""
+    """:func:`collect`, kept for ``ckanext.solok.stats.cache_seconds`` (0 = always fresh).
+
+    Only while the catalogue is unchanged: a committed change (a publication, a withdrawal) makes the
+    figures stale at once, in every process (the page cache's generation, read before collecting).
+    """
     ttl = tk.config.get("ckanext.solok.stats.cache_seconds")
+    version = generation.peek()
     cached = _cache.get("stats")
-    if ttl > 0 and cached and time.monotonic() - cached[0] < ttl:
-        return cached[1]
+    if ttl > 0 and cached and cached[1] == version and time.monotonic() - cached[0] < ttl:
+        return cached[2]
     result = collect()
-    _cache["stats"] = (time.monotonic(), result)
+    _cache["stats"] = (time.monotonic(), version, result)
     return result
 
 

@@ -43,6 +43,8 @@ def _count_dataset_view(response: Response) -> Response:
     if request.method == "GET" and request.endpoint == "dataset.read" and response.status_code == 200:
         package = model.Package.get((request.view_args or {}).get("id", ""))
         if package is not None:
+            # A page served from the page cache is counted there with this id.
+            request.environ["solok.dataset_view"] = package.id
             try:
                 stats.record_view(package.id)
             except Exception:  # a counter must never break the page

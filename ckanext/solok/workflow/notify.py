@@ -15,7 +15,8 @@ from collections.abc import Iterator
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from flask import has_app_context
+from ckan.lib.helpers import _get_auto_flask_context
+from flask import has_app_context, has_request_context
 from flask_babel import force_locale
 
 from ckanext.solok.workflow import model as audit
@@ -85,9 +86,29 @@ def _message(kind: str, pkg: model.Package, note: str, actor: str | None) -> tup
 
 
 def transition(kind: str, package_id: str, note: str, actor: str | None) -> None:
-    """Send the e-mails of one transition (``submit``, ``publish`` or ``return``)."""
+    """Send the e-mails of one transition (``submit``, ``publish`` or ``return``).
+
+    With ``ckanext.solok.workflow.email_in_background`` they are sent by CKAN's job worker (the
+    transition is committed by then), so a slow mail server never holds the request.
+    """
     if not tk.config.get("ckanext.solok.workflow.email_notifications"):
         return
+    if tk.config.get("ckanext.solok.workflow.email_in_background"):
+        tk.enqueue_job(send, [kind, package_id, note, actor], title=f"solok workflow e-mail: {kind} {package_id}")
+        return
+    send(kind, package_id, note, actor)
+
+
+def send(kind: str, package_id: str, note: str, actor: str | None) -> None:
+    """Send the e-mails of one transition now (in a request, or in the job worker)."""
+    # The job worker has no request: CKAN's own fallback context (the one its url_for uses outside
+    # requests) gives the mail its translations and links.
+    fallback = None if has_request_context() else _get_auto_flask_context()
+    with fallback or contextlib.nullcontext():
+        _send(kind, package_id, note, actor)
+
+
+def _send(kind: str, package_id: str, note: str, actor: str | None) -> None:
     pkg = model.Package.get(package_id)
     if pkg is None:
         return
