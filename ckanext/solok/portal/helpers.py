@@ -6,14 +6,13 @@ They present what ``stats``, ``charts`` and ``preview`` compute; no domain modul
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from flask_babel import format_date, format_datetime, format_time
 from werkzeug.exceptions import default_exceptions
 
-from ckanext.solok.portal import charts, preview, stats
+from ckanext.solok.portal import charts, preview, stats, theme
 from ckanext.solok.sdi import vocabularies
 
 
@@ -80,16 +79,6 @@ def solok_preview_format(resource: dict[str, Any]) -> str | None:
     return preview.preview_format(resource)
 
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_DEFAULT_COLORS = {"primary": "#0b5d3b", "accent": "#b8860b"}
-
-
-def _color(name: str) -> str:
-    # Colours go into a style sheet: anything but #rrggbb is ignored.
-    value = str(tk.config.get(f"ckanext.solok.theme.{name}_color") or "").strip()
-    return value if _COLOR.match(value) else _DEFAULT_COLORS[name]
-
-
 def solok_number(value: float) -> str:
     """A number written the way the page's language writes it (85.553 in Indonesian)."""
     return tk.h.localised_number(int(value) if float(value).is_integer() else value)
@@ -98,8 +87,8 @@ def solok_number(value: float) -> str:
 def solok_brand() -> dict[str, str]:
     """Colours and tagline of the portal (``ckanext.solok.theme.*``)."""
     return {
-        "primary": _color("primary"),
-        "accent": _color("accent"),
+        "primary": theme.color("primary"),
+        "accent": theme.color("accent"),
         "tagline": tk.config.get("ckanext.solok.theme.tagline") or tk._("Open data of Pemerintah Kota Solok"),
     }
 

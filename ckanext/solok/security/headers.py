@@ -30,18 +30,18 @@ from ckan.lib.app_globals import app_globals
 from flask import Response, request
 from markupsafe import Markup
 
-from ckanext.solok.portal import helpers
+from ckanext.solok.portal import theme
 
 
 def brand_css() -> Markup:
     """The theme colours as the text of an inline ``<style>`` (``ckanext.solok.theme.*``).
 
-    ``helpers.solok_brand`` only returns ``#rrggbb`` values, so the text
+    ``theme.color`` only returns ``#rrggbb`` values, so the text
     needs no escaping; ``Markup`` keeps Jinja from changing it, so that its
     hash is the hash of what the page contains.
     """
-    brand = helpers.solok_brand()
-    return Markup(f":root {{ --solok-primary: {brand['primary']}; --solok-accent: {brand['accent']}; }}")
+    primary, accent = theme.color("primary"), theme.color("accent")
+    return Markup(f":root {{ --solok-primary: {primary}; --solok-accent: {accent}; }}")
 
 
 def custom_css() -> Markup:
