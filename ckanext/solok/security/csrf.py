@@ -17,16 +17,18 @@ needs no token -- is kept.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib import base
 from flask import has_request_context, request
 from flask_wtf.csrf import CSRFError
 
 #: Where the views exempted during a request are kept: the WSGI environ of that request.
 _ENVIRON_KEY = "solok.csrf_exempt_views"
+
+log = logging.getLogger(__name__)
 
 
 class RequestScopedExemptions(set[str]):
@@ -55,9 +57,15 @@ def install() -> None:
     """
     from ckan.config.middleware import flask_app
 
-    protect = flask_app.csrf
-    if not isinstance(protect._exempt_views, RequestScopedExemptions):
-        protect._exempt_views = RequestScopedExemptions(protect._exempt_views)
+    protect = getattr(flask_app, "csrf", None)
+    views = getattr(protect, "_exempt_views", None)
+    if isinstance(views, RequestScopedExemptions):
+        return
+    if not isinstance(views, set):
+        # flask-wtf or CKAN changed: leave CKAN's behaviour as it is, loudly (tests/security/test_csrf.py fails).
+        log.error("solok: flask-wtf's CSRFProtect has no _exempt_views set; CSRF exemptions stay process-wide")
+        return
+    protect._exempt_views = RequestScopedExemptions(views)
 
 
 def refused(error: CSRFError) -> Any:
@@ -66,4 +74,4 @@ def refused(error: CSRFError) -> Any:
         "This form has expired or was not sent from this portal's own page. Go back, reload the page and " "try again."
     )
     extra_vars = {"code": 400, "content": message, "name": "Bad Request"}
-    return base.render("error_document_template.html", extra_vars), 400
+    return tk.render("error_document_template.html", extra_vars), 400

@@ -27,7 +27,6 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import base, signals
 from ckan.lib.redis import connect_to_redis
 from flask import has_request_context, make_response, request
 from flask_login import user_logged_in
@@ -92,12 +91,12 @@ def guard_login() -> Any:
             minutes,
         ).format(minutes=minutes)
     )
-    response = make_response(base.render("user/login.html", {}), 429)
+    response = make_response(tk.render("user/login.html", {}), 429)
     response.headers["Retry-After"] = str(wait)
     return response
 
 
 def connect() -> None:
     """Listen to CKAN's and flask-login's login signals (idempotent: blinker keeps one connection per receiver)."""
-    signals.failed_login.connect(record_failure)
+    tk.signals.failed_login.connect(record_failure)
     user_logged_in.connect(record_success)
