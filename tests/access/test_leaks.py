@@ -61,7 +61,7 @@ class TestSearchApi:
                 {"q": f"text:tautan-{file('terbatas')}"},
             ):
                 assert result(app, world, reader, "package_search", **params)["count"] == 0, (reader, params)
-            probed = result(app, world, reader, "package_search", q="tautan", fl="name", rows=100)
+            probed = result(app, world, reader, "package_search", q="files.example.org", fl="name", rows=100)
             assert {d["name"] for d in probed["results"]} == {name("terbuka")}, reader
             # The same query finds a public URL.
             assert result(app, world, reader, "package_search", fq=f"res_url:*{file('terbuka')}*")["count"] == 1
