@@ -176,3 +176,64 @@ def test_a_refusal_does_not_tell_the_id_of_a_dataset_asked_by_name(app, world):
             res = get(app, world, reader, "package_show", id=name(key))
             assert res.status_code in (403, 404)
             assert world.datasets[key]["id"] not in res.get_data(as_text=True), (reader, key)
+
+
+def _pages(world: World) -> list[str]:
+    """The portal's pages and non-action API paths that show datasets, tags or files."""
+    terbatas = world.datasets["terbatas"]
+    pages = [
+        "/",
+        "/dataset/",
+        "/dataset/?q=files.example.org",
+        f"/dataset/?tags=tag-{meta('terbatas')}",
+        "/dataset/?ext_bbox=&sort=metadata_modified+desc",
+        f"/dataset/{name('terbatas')}",
+        f"/dataset/{name('direklasifikasi')}",
+        f"/dataset/activity/{name('direklasifikasi')}",
+        "/organization/dinkes",
+        "/organization/activity/dinkes",
+        "/group/topik-kesehatan",
+        "/group/activity/topik-kesehatan",
+        f"/user/{world.users['sysadmin']['name']}",
+        f"/user/activity/{world.users['sysadmin']['name']}",
+        "/dashboard/",
+        "/dashboard/datasets",
+        "/statistik",
+        "/feeds/dataset.atom",
+        "/feeds/organization/dinkes.atom",
+        "/feeds/group/topik-kesehatan.atom",
+        f"/feeds/tag/tag-{meta('terbatas')}.atom",
+        "/feeds/custom.atom?q=files.example.org",
+        "/catalog.ttl",
+        "/catalog.jsonld",
+        f"/dataset/{name('terbatas')}.ttl",
+        f"/dataset/{name('direklasifikasi')}.jsonld",
+        "/dcat.json",
+        "/api/2/util/tag/autocomplete?incomplete=zq",
+        "/api/2/util/dataset/autocomplete?incomplete=zq",
+        "/api/2/util/resource/format_autocomplete?incomplete=km",
+    ]
+    pages += [f"/dataset/{terbatas['name']}/resource/{r['id']}" for r in world.resources["terbatas"]]
+    pages += [f"/dataset/{name('direklasifikasi')}/resource/{r['id']}" for r in world.resources["direklasifikasi"]]
+    pages += [f"/dataset/changes/{a}" for a in world.activities["direklasifikasi"]]
+    return pages
+
+
+def test_pages_feeds_and_dcat_show_outsiders_nothing_hidden(app, world):
+    problems = []
+    for reader in OUTSIDERS:
+        forbidden = dict(world.forbidden(reader), kml="format used only by the tertutup dataset")
+        for page in _pages(world):
+            res = app.get(page, headers=world.headers(reader))
+            if res.status_code >= 500:
+                problems.append(f"{reader} {page}: HTTP {res.status_code}")
+            problems += [f"{reader} {page}: {forbidden[m]}" for m in found(res.get_data(as_text=True), forbidden)]
+        for key in HIDDEN:
+            assert app.get(f"/dataset/{name(key)}", headers=world.headers(reader)).status_code in (403, 404)
+    assert not problems, "\n".join(problems)
+
+
+def test_pages_show_insiders_the_files(app, world):
+    for reader in ("opd_member", "walidata"):
+        page = app.get(f"/dataset/{name('terbatas')}", headers=world.headers(reader)).get_data(as_text=True)
+        assert found(page, [file("terbatas")]) == [file("terbatas")]
