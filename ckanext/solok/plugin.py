@@ -15,7 +15,10 @@ import flask
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.solok import cli, security, serving
+from ckanext.solok.access import actions as access_actions
+from ckanext.solok.access import auth as access_auth
 from ckanext.solok.access import hooks as access_hooks
+from ckanext.solok.access import index as access_index
 from ckanext.solok.access import views as access_views
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
@@ -67,7 +70,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return [cli.solok]
 
     def get_actions(self) -> dict[str, Any]:
-        actions = workflow.get_actions()
+        actions = workflow.get_actions() | access_actions.get_actions()
         actions["package_create"] = security.uploads.checked(actions["package_create"])
         actions["package_update"] = security.uploads.checked(actions["package_update"])
         if "dcat_json_interface" in tk.config.get("ckan.plugins", ""):
@@ -97,6 +100,9 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         access_hooks.after_dataset_show(context, pkg_dict)
 
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return access_index.before_dataset_index(pkg_dict)
+
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         workflow.after_create(context, pkg_dict)
 
@@ -121,7 +127,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return app
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return workflow.get_auth_functions()
+        return workflow.get_auth_functions() | access_auth.get_auth_functions()
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
         return workflow.dataset_labels(dataset_obj)

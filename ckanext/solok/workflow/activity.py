@@ -4,7 +4,8 @@ CKAN labels an activity with the dataset's permissions when it is recorded;
 a dataset that was public and went back to review keeps public activities.
 Every activity list is therefore filtered again by the dataset's current
 visibility, and the dataset dicts the activities carry lose the file URLs of
-*terbatas* datasets for readers who may not see them (``access.rules``).
+*terbatas* datasets for readers who may not see them (``access.rules``),
+judged by the dataset's current classification, not the one recorded.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _may_read(context: Context, package_id: str, cache: dict[str, bool]) -> bool
 
 def _clean(context: Context, activity: dict[str, Any]) -> None:
     package = (activity.get("data") or {}).get("package")
-    if isinstance(package, dict) and not access.may_see_files(package, context.get("user") or None):
+    if isinstance(package, dict) and not access.may_see_files_now(package, context.get("user") or None):
         access.hide_files(package)
 
 
@@ -92,7 +93,7 @@ def activity_data_show(original: Action, context: Context, data_dict: DataDict) 
         if not _may_read(context, activity.object_id, {}):
             raise tk.NotAuthorized(tk._("This activity belongs to a dataset you may not see."))
         package = data.get("package", data) if isinstance(data, dict) else None
-        if isinstance(package, dict) and not access.may_see_files(package, context.get("user") or None):
+        if isinstance(package, dict) and not access.may_see_files_now(package, context.get("user") or None):
             access.hide_files(package)
     return data
 
@@ -105,7 +106,7 @@ def activity_diff(original: Action, context: Context, data_dict: DataDict) -> An
     package = (activity.get("data") or {}).get("package") or {}
     if _is_package_activity(activity) and not _may_read(context, activity["object_id"], {}):
         raise tk.NotAuthorized(tk._("This activity belongs to a dataset you may not see."))
-    if package and not access.may_see_files(package, context.get("user") or None):
+    if package and not access.may_see_files_now(package, context.get("user") or None):
         # The diff is text: it cannot be cleaned, so it is refused.
         raise tk.NotAuthorized(
             tk._("The changes of a restricted (terbatas) dataset are shown only to those who may see its files.")
