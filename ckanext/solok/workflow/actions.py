@@ -14,9 +14,9 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
+from ckanext.solok.workflow import guard, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
-from ckanext.solok.workflow import transition
 
 # -- transitions --------------------------------------------------------------
 
@@ -35,18 +35,26 @@ def _transition(context: Context, data_dict: DataDict, name: transition.Mail) ->
     note = str(data_dict.get("note") or "").strip()
     if name == "return" and not note:
         raise tk.ValidationError({"note": [tk._("A note is required when returning a dataset to its producer.")]})
-    sources, target = s.TRANSITIONS[name]
-    current = s.status_of(pkg)
-    if current not in sources:
-        raise tk.ValidationError(
-            {
-                s.FIELD: [
-                    tk._("Cannot {action} a dataset whose status is {status}.").format(
-                        action=_action_label(name), status=s.status_label(current)
-                    )
-                ]
-            }
-        )
+    # One transition at a time per dataset: the second waits here and sees the first one's status.
+    pkg = guard.lock(pkg)
+    try:
+        sources, target = s.TRANSITIONS[name]
+        current = s.status_of(pkg)
+        if current not in sources:
+            raise tk.ValidationError(
+                {
+                    s.FIELD: [
+                        tk._("Cannot {action} a dataset whose status is {status}.").format(
+                            action=_action_label(name), status=s.status_label(current)
+                        )
+                    ]
+                }
+            )
+        if name in ("publish", "return"):
+            guard.check_reviewed(pkg, data_dict.get(guard.FIELD))
+    except tk.ValidationError:
+        model.Session.rollback()  # nothing was written: let the lock go now
+        raise
     patch: dict[str, Any] = {"id": pkg.id}
     if name == "submit":
         patch["state"] = "active"  # a submitted dataset must be complete: the schema checks it
@@ -76,6 +84,10 @@ def solok_workflow_publish(context: Context, data_dict: DataDict) -> dict[str, A
 
     :param id: the dataset's id or name
     :param note: optional note for the producer
+    :param reviewed_version: optional; the version the Walidata reviewed
+        (``solok_workflow_review_version``, or the review page's form). When the
+        dataset changed since, nothing happens and the answer is a validation
+        error on ``reviewed_version`` (HTTP 409).
     """
     return _transition(context, data_dict, "publish")
 
@@ -85,6 +97,7 @@ def solok_workflow_return(context: Context, data_dict: DataDict) -> dict[str, An
 
     :param id: the dataset's id or name
     :param note: what the producer must fix (required)
+    :param reviewed_version: optional, as for ``solok_workflow_publish``
     """
     return _transition(context, data_dict, "return")
 

@@ -19,8 +19,8 @@ from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.solok.access import rules as access
+from ckanext.solok.workflow import guard, notify, transition
 from ckanext.solok.workflow import model as audit
-from ckanext.solok.workflow import notify, transition
 from ckanext.solok.workflow import states as s
 from ckanext.solok.workflow.transition import Transition
 
@@ -66,6 +66,7 @@ def prepare_update(context: Context, data_dict: DataDict) -> None:
     asked = transition.pop(context)
     if pkg is None:
         return  # CKAN answers 404
+    pkg = guard.lock(pkg)  # a save waits for a transition of the same dataset, then sees its status
     old = s.status_of(pkg)
     if asked is not None and asked.requested:
         decided = Transition(old=old, new=asked.new, note=asked.note, requested=True, mail=asked.mail)
