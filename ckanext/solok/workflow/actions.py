@@ -103,6 +103,22 @@ def solok_workflow_return(context: Context, data_dict: DataDict) -> dict[str, An
 
 
 @tk.side_effect_free
+def solok_workflow_version(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The dataset's current version, to pin a publication or return to what was reviewed.
+
+    :param id: the dataset's id or name
+
+    Returns ``{id, name, solok_status, reviewed_version}``. Pass
+    ``reviewed_version`` to ``solok_workflow_publish`` or
+    ``solok_workflow_return``: if the dataset (or one of its files) changes in
+    between, they refuse with HTTP 409 and change nothing.
+    """
+    pkg = _package(context, data_dict)
+    tk.check_access("solok_workflow_version", context, data_dict)
+    return {"id": pkg.id, "name": pkg.name, s.FIELD: s.status_of(pkg), guard.FIELD: guard.version(pkg.id)}
+
+
+@tk.side_effect_free
 def solok_workflow_history(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """The audit trail of a dataset, oldest first: ``[{from_status, to_status, note, created, user_name}]``.
 
@@ -273,6 +289,7 @@ def get_actions() -> dict[str, Any]:
             solok_workflow_submit,
             solok_workflow_publish,
             solok_workflow_return,
+            solok_workflow_version,
             solok_workflow_history,
             solok_workflow_queue,
             solok_workflow_list,

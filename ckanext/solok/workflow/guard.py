@@ -76,6 +76,10 @@ def version(package_id: str) -> str:
     return f"{modified.strftime('%Y%m%dT%H%M%S%f') if modified else '0'}-{digest[:24]}"
 
 
+#: What the review page's form sends when it lacks the field (an old page, a hand-made request).
+MISSING = "-"
+
+
 def check_reviewed(pkg: model.Package, reviewed: Any) -> None:
     """Refuse (``ValidationError`` on :data:`FIELD`, HTTP 409) when ``reviewed`` is not the current version.
 
@@ -83,14 +87,16 @@ def check_reviewed(pkg: model.Package, reviewed: Any) -> None:
     """
     if reviewed in (None, ""):
         return
-    if not isinstance(reviewed, str) or reviewed != version(pkg.id):
-        raise tk.ValidationError(
-            {
-                FIELD: [
-                    tk._(
-                        "The dataset was changed after the review page was opened, so nothing was changed now. "
-                        "Check the current version and decide again."
-                    )
-                ]
-            }
+    if reviewed == MISSING:
+        message = tk._(
+            "The form did not say which version you reviewed, so nothing was changed. "
+            "Check the current version and decide again."
         )
+    elif not isinstance(reviewed, str) or reviewed != version(pkg.id):
+        message = tk._(
+            "The dataset was changed after the review page was opened, so nothing was changed now. "
+            "Check the current version and decide again."
+        )
+    else:
+        return
+    raise tk.ValidationError({FIELD: [message]})

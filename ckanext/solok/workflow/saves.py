@@ -19,7 +19,7 @@ from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.solok.access import rules as access
-from ckanext.solok.workflow import guard, notify, transition
+from ckanext.solok.workflow import guard, notify, policy, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
 from ckanext.solok.workflow.transition import Transition
@@ -67,6 +67,9 @@ def prepare_update(context: Context, data_dict: DataDict) -> None:
     if pkg is None:
         return  # CKAN answers 404
     pkg = guard.lock(pkg)  # a save waits for a transition of the same dataset, then sees its status
+    if data_dict.get("state") not in (None, "", "active") and s.is_walidata(context.get("user")):
+        # The Walidata withdraws without the right to edit (auth.package_update decides); CKAN would drop the state.
+        context["allow_state_change"] = True
     old = s.status_of(pkg)
     if asked is not None and asked.requested:
         decided = Transition(old=old, new=asked.new, note=asked.note, requested=True, mail=asked.mail)
@@ -124,6 +127,7 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """``package_create`` that keeps *tertutup* datasets private and starts the workflow status."""
+    policy.check_dataset_type(context, data_dict, trusted(context))
     access.keep_closed_private(data_dict)
     prepare_create(context, data_dict)
     try:
