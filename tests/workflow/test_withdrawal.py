@@ -176,3 +176,11 @@ def test_deleting_a_file_of_a_published_dataset_is_a_change_that_goes_to_review(
     assert snapshot() == ("active", True, "diajukan", 0)
     last = helpers.call_action("solok_workflow_history", id="ds-uji")[-1]
     assert (last["from_status"], last["to_status"]) == ("terbit", "diajukan")
+
+
+@pytest.mark.parametrize("bad", ["abc", 5, [1, 2], {"a": "b"}])
+def test_bulk_delete_of_something_else_than_a_list_of_ids(app, roles, bad):
+    in_status(roles, "terbit")
+    res = api(app, roles, "walidata", "bulk_update_delete", datasets=bad, org_id=roles["opd"]["id"])
+    assert res.status_code == 409 and "datasets" in res.json["error"]
+    assert snapshot()[0] == "active"

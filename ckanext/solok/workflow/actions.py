@@ -282,6 +282,25 @@ def bulk_update_private(context: Context, data_dict: DataDict) -> None:
     _bulk("bulk_update_private", s.DRAFT, context, data_dict)
 
 
+def bulk_update_delete(context: Context, data_dict: DataDict) -> None:
+    """Delete the given datasets of an OPD. Published ones are the Walidata's (auth).
+
+    :param datasets: ids of the datasets; :param org_id: the OPD they must belong to
+
+    Each is deleted with ``package_delete`` (CKAN's own passes database rows,
+    not ids, to ``package_patch``, which only a sysadmin's call survives).
+    """
+    ids = data_dict.get("datasets") or []
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise tk.ValidationError({"datasets": [tk._("Expected a list of dataset ids.")]})
+    tk.check_access("bulk_update_delete", context, data_dict)
+    for dataset_id in ids:
+        pkg = model.Package.get(dataset_id)
+        if pkg is None or pkg.owner_org != data_dict.get("org_id") or pkg.state == "deleted":
+            continue
+        tk.get_action("package_delete")(tk.fresh_context(context, ignore_auth=True), {"id": pkg.id})
+
+
 def get_actions() -> dict[str, Any]:
     return {
         f.__name__: f
@@ -295,5 +314,6 @@ def get_actions() -> dict[str, Any]:
             solok_workflow_list,
             bulk_update_public,
             bulk_update_private,
+            bulk_update_delete,
         )
     }

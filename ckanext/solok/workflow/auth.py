@@ -98,7 +98,7 @@ def published(pkg: model.Package) -> bool:
     return last is not None and last["from_status"] == s.PUBLISHED and last["to_status"] == s.SUBMITTED
 
 
-def _withdraws(pkg: model.Package, data_dict: DataDict) -> bool:
+def withdraws(pkg: model.Package, data_dict: DataDict) -> bool:
     """Whether a save would take a published dataset offline: a state other than active, or private."""
     if pkg.state != "active" or not published(pkg):
         return False
@@ -114,7 +114,15 @@ def _withdraws(pkg: model.Package, data_dict: DataDict) -> bool:
 
 #: What a withdrawal changes; keys CKAN derives (never saved from input) are not compared either.
 _WITHDRAWAL_KEYS = {"state", "private"}
-_DERIVED = {"metadata_modified", "metadata_created", "num_resources", "num_tags", "organization", "creator_user_id"}
+_DERIVED = {
+    "metadata_modified",
+    "metadata_created",
+    "num_resources",
+    "num_tags",
+    "organization",
+    "creator_user_id",
+    s.FIELD,  # set by the workflow itself (saves.prepare_update), never from input
+}
 
 
 def _only_withdraws(context: Context, pkg: model.Package, data_dict: DataDict) -> bool:
@@ -132,7 +140,7 @@ def _walidata_only() -> AuthResult:
 def package_update(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
     """Also ``package_patch``'s: a save that withdraws a published dataset is the Walidata's."""
     pkg = _pkg(context, data_dict)
-    if pkg is None or not _withdraws(pkg, data_dict):
+    if pkg is None or not withdraws(pkg, data_dict):
         return next_auth(context, data_dict)
     user = context.get("user")
     if not s.can_publish(user, pkg.owner_org):
@@ -154,6 +162,24 @@ def package_delete(next_auth: Any, context: Context, data_dict: DataDict) -> Aut
     if not s.can_publish(context.get("user"), pkg.owner_org):
         return _walidata_only()
     # The Walidata is not a member of the OPD, so CKAN's own rule would refuse them.
+    return {"success": True}
+
+
+@tk.chained_auth_function
+def resource_delete(next_auth: Any, context: Context, data_dict: DataDict) -> AuthResult:
+    """Deleting a file changes a published dataset (back to review), it does not withdraw it.
+
+    CKAN asks ``package_delete`` here; for a published dataset that would make
+    it the Walidata's, unlike adding or replacing a file. Ask ``package_update``.
+    """
+    resource = model.Resource.get(str(data_dict.get("id") or ""))
+    pkg = model.Package.get(resource.package_id) if resource is not None and resource.package_id else None
+    if pkg is None or not published(pkg):
+        return next_auth(context, data_dict)
+    try:
+        tk.check_access("package_update", context, {"id": pkg.id})
+    except tk.NotAuthorized as e:
+        return _refuse(str(e))
     return {"success": True}
 
 
@@ -209,6 +235,7 @@ def get_auth_functions() -> dict[str, Any]:
             solok_workflow_list,
             package_update,
             package_delete,
+            resource_delete,
             bulk_update_public,
             bulk_update_private,
             bulk_update_delete,

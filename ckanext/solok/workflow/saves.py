@@ -19,7 +19,7 @@ from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.solok.access import rules as access
-from ckanext.solok.workflow import guard, notify, policy, transition
+from ckanext.solok.workflow import auth, guard, notify, policy, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
 from ckanext.solok.workflow.transition import Transition
@@ -67,8 +67,11 @@ def prepare_update(context: Context, data_dict: DataDict) -> None:
     if pkg is None:
         return  # CKAN answers 404
     pkg = guard.lock(pkg)  # a save waits for a transition of the same dataset, then sees its status
-    if data_dict.get("state") not in (None, "", "active") and s.is_walidata(context.get("user")):
-        # The Walidata withdraws without the right to edit (auth.package_update decides); CKAN would drop the state.
+    if asked is None and auth.withdraws(pkg, data_dict):
+        # Decided on the request as sent: below, "private" becomes the workflow's own value.
+        context["package"] = pkg
+        tk.check_access("package_update", context, data_dict)
+        # The Walidata may withdraw without the right to edit; CKAN would drop their "state".
         context["allow_state_change"] = True
     old = s.status_of(pkg)
     if asked is not None and asked.requested:
