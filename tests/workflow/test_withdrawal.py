@@ -184,3 +184,12 @@ def test_bulk_delete_of_something_else_than_a_list_of_ids(app, roles, bad):
     res = api(app, roles, "walidata", "bulk_update_delete", datasets=bad, org_id=roles["opd"]["id"])
     assert res.status_code == 409 and "datasets" in res.json["error"]
     assert snapshot()[0] == "active"
+
+
+def test_the_review_page_leads_the_walidata_to_the_delete_page(app, roles):
+    in_status(roles, "terbit")
+    body = app.get("/dataset/ds-uji/pemeriksaan", headers=headers(roles, "walidata")).get_data(as_text=True)
+    assert 'class="btn btn-outline-danger solok-delete" href="/dataset/delete/ds-uji"' in body
+    assert app.get("/dataset/delete/ds-uji", headers=headers(roles, "walidata")).status_code == 200
+    body = app.get("/dataset/ds-uji/pemeriksaan", headers=headers(roles, "producer")).get_data(as_text=True)
+    assert "solok-delete" not in body

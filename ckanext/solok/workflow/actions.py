@@ -85,7 +85,7 @@ def solok_workflow_publish(context: Context, data_dict: DataDict) -> dict[str, A
     :param id: the dataset's id or name
     :param note: optional note for the producer
     :param reviewed_version: optional; the version the Walidata reviewed
-        (``solok_workflow_review_version``, or the review page's form). When the
+        (``solok_workflow_version``, or the review page's form). When the
         dataset changed since, nothing happens and the answer is a validation
         error on ``reviewed_version`` (HTTP 409).
     """
