@@ -92,6 +92,14 @@ def in_status(roles, status: str, name: str = "ds-uji") -> dict[str, Any]:
     return ckan_helpers.call_action("package_show", id=name)
 
 
+def reviewed_version(app, roles, who: str = "walidata", name: str = "ds-uji") -> str:
+    """The version the review page puts in its publish and return forms (what the reviewer saw)."""
+    body = app.get(f"/dataset/{name}/pemeriksaan", headers=headers(roles, who)).get_data(as_text=True)
+    found = re.search(r'name="reviewed_version" value="([^"]+)"', body)
+    assert found, "the review page has no publish/return form"
+    return found.group(1)
+
+
 def public_names(app) -> set[str]:
     found = app.get("/api/3/action/package_search", query_string={"rows": 1000, "include_private": "true"})
     return {d["name"] for d in found.json["result"]["results"]}

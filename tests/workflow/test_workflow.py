@@ -184,7 +184,7 @@ MATRIX = {
     "other_producer": (False, False, False, False, False, False, False),
     "opd_admin": (True, True, False, False, True, True, False),
     "opd_member": (False, False, False, False, False, False, False),
-    "walidata": (False, False, True, True, False, False, False),
+    "walidata": (False, False, True, True, False, False, True),
     "sysadmin": (True, True, True, True, True, True, True),
 }
 

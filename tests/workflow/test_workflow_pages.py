@@ -9,7 +9,7 @@ import pytest
 from ckan.tests import helpers
 from werkzeug.datastructures import FileStorage
 
-from tests.helpers import SDI_DEFAULTS, act, api, create_as, headers, in_status, to
+from tests.helpers import SDI_DEFAULTS, act, api, create_as, headers, in_status, reviewed_version, to
 
 TITLE = "Data Uji Alur Kerja"
 
@@ -65,10 +65,19 @@ def test_the_whole_journey_in_the_indonesian_interface(app, roles):
     assert "Dataset ini belum pernah diterbitkan" in body
 
     # Returning needs a note: without one nothing changes and the reason is shown.
-    res = post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/kembalikan", {"note": " "})
+    version = reviewed_version(app, roles)
+    res = post(
+        app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/kembalikan", {"note": " ", "reviewed_version": version}
+    )
     assert res.status_code == 400 and status_of() == "diajukan"
     assert "Catatan wajib diisi" in res.get_data(as_text=True)
-    res = post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/kembalikan", {"note": "Satuan harus jiwa."})
+    res = post(
+        app,
+        roles,
+        "walidata",
+        "/dataset/ds-uji/pemeriksaan/kembalikan",
+        {"note": "Satuan harus jiwa.", "reviewed_version": version},
+    )
     assert res.status_code == 302 and status_of() == "dikembalikan"
     assert_hidden_from_the_public(app)
 
@@ -88,7 +97,11 @@ def test_the_whole_journey_in_the_indonesian_interface(app, roles):
     assert (dataset["satuan"], dataset["solok_status"], dataset["private"]) == ("jiwa", "dikembalikan", True)
     assert post(app, roles, "producer", "/dataset/ds-uji/pemeriksaan/ajukan").status_code == 302
     assert status_of() == "diajukan"
-    assert post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/terbitkan").status_code == 302
+    version = reviewed_version(app, roles)
+    assert (
+        post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/terbitkan", {"reviewed_version": version}).status_code
+        == 302
+    )
     assert status_of() == "terbit"
     assert TITLE in page(app, roles, "anonymous", "/dataset/ds-uji")
     assert TITLE in page(app, roles, "anonymous", "/dataset/")
@@ -314,10 +327,13 @@ def test_edit_and_delete_pages_by_role(app, roles, who):
         res = app.get(f"/dataset/edit/{name}", headers=headers(roles, who))
         # CKAN hides datasets one may not read (404) and refuses edits to those one may read (403).
         assert res.status_code in ((EDIT_PAGE[who],) if EDIT_PAGE[who] == 200 else (403, 404)), (who, name)
-    # Deleting through the page: producers may delete a draft, never a published dataset.
+    # Deleting through the page: producers may delete a draft, never a published dataset (the Walidata's).
     res = app.post("/dataset/delete/ds-terbit", headers=headers(roles, who), follow_redirects=False)
-    assert res.status_code in (403, 404), who
-    assert helpers.call_action("package_show", id="ds-terbit")["state"] == "active"
+    deleted = helpers.call_action("package_show", id="ds-terbit")["state"] == "deleted"
+    if who == "walidata":
+        assert res.status_code == 302 and deleted
+    else:
+        assert res.status_code in (403, 404) and not deleted, who
     res = app.post("/dataset/delete/ds-draf", headers=headers(roles, who), follow_redirects=False)
     deleted = helpers.call_action("package_show", id="ds-draf")["state"] == "deleted"
     assert deleted is (EDIT_PAGE[who] == 200), who

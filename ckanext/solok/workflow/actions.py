@@ -14,9 +14,9 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
+from ckanext.solok.workflow import guard, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
-from ckanext.solok.workflow import transition
 
 # -- transitions --------------------------------------------------------------
 
@@ -35,18 +35,26 @@ def _transition(context: Context, data_dict: DataDict, name: transition.Mail) ->
     note = str(data_dict.get("note") or "").strip()
     if name == "return" and not note:
         raise tk.ValidationError({"note": [tk._("A note is required when returning a dataset to its producer.")]})
-    sources, target = s.TRANSITIONS[name]
-    current = s.status_of(pkg)
-    if current not in sources:
-        raise tk.ValidationError(
-            {
-                s.FIELD: [
-                    tk._("Cannot {action} a dataset whose status is {status}.").format(
-                        action=_action_label(name), status=s.status_label(current)
-                    )
-                ]
-            }
-        )
+    # One transition at a time per dataset: the second waits here and sees the first one's status.
+    pkg = guard.lock(pkg)
+    try:
+        sources, target = s.TRANSITIONS[name]
+        current = s.status_of(pkg)
+        if current not in sources:
+            raise tk.ValidationError(
+                {
+                    s.FIELD: [
+                        tk._("Cannot {action} a dataset whose status is {status}.").format(
+                            action=_action_label(name), status=s.status_label(current)
+                        )
+                    ]
+                }
+            )
+        if name in ("publish", "return"):
+            guard.check_reviewed(pkg, data_dict.get(guard.FIELD))
+    except tk.ValidationError:
+        model.Session.rollback()  # nothing was written: let the lock go now
+        raise
     patch: dict[str, Any] = {"id": pkg.id}
     if name == "submit":
         patch["state"] = "active"  # a submitted dataset must be complete: the schema checks it
@@ -76,6 +84,10 @@ def solok_workflow_publish(context: Context, data_dict: DataDict) -> dict[str, A
 
     :param id: the dataset's id or name
     :param note: optional note for the producer
+    :param reviewed_version: optional; the version the Walidata reviewed
+        (``solok_workflow_version``, or the review page's form). When the
+        dataset changed since, nothing happens and the answer is a validation
+        error on ``reviewed_version`` (HTTP 409).
     """
     return _transition(context, data_dict, "publish")
 
@@ -85,8 +97,25 @@ def solok_workflow_return(context: Context, data_dict: DataDict) -> dict[str, An
 
     :param id: the dataset's id or name
     :param note: what the producer must fix (required)
+    :param reviewed_version: optional, as for ``solok_workflow_publish``
     """
     return _transition(context, data_dict, "return")
+
+
+@tk.side_effect_free
+def solok_workflow_version(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The dataset's current version, to pin a publication or return to what was reviewed.
+
+    :param id: the dataset's id or name
+
+    Returns ``{id, name, solok_status, reviewed_version}``. Pass
+    ``reviewed_version`` to ``solok_workflow_publish`` or
+    ``solok_workflow_return``: if the dataset (or one of its files) changes in
+    between, they refuse with HTTP 409 and change nothing.
+    """
+    pkg = _package(context, data_dict)
+    tk.check_access("solok_workflow_version", context, data_dict)
+    return {"id": pkg.id, "name": pkg.name, s.FIELD: s.status_of(pkg), guard.FIELD: guard.version(pkg.id)}
 
 
 @tk.side_effect_free
@@ -253,6 +282,25 @@ def bulk_update_private(context: Context, data_dict: DataDict) -> None:
     _bulk("bulk_update_private", s.DRAFT, context, data_dict)
 
 
+def bulk_update_delete(context: Context, data_dict: DataDict) -> None:
+    """Delete the given datasets of an OPD. Published ones are the Walidata's (auth).
+
+    :param datasets: ids of the datasets; :param org_id: the OPD they must belong to
+
+    Each is deleted with ``package_delete`` (CKAN's own passes database rows,
+    not ids, to ``package_patch``, which only a sysadmin's call survives).
+    """
+    ids = data_dict.get("datasets") or []
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise tk.ValidationError({"datasets": [tk._("Expected a list of dataset ids.")]})
+    tk.check_access("bulk_update_delete", context, data_dict)
+    for dataset_id in ids:
+        pkg = model.Package.get(dataset_id)
+        if pkg is None or pkg.owner_org != data_dict.get("org_id") or pkg.state == "deleted":
+            continue
+        tk.get_action("package_delete")(tk.fresh_context(context, ignore_auth=True), {"id": pkg.id})
+
+
 def get_actions() -> dict[str, Any]:
     return {
         f.__name__: f
@@ -260,10 +308,12 @@ def get_actions() -> dict[str, Any]:
             solok_workflow_submit,
             solok_workflow_publish,
             solok_workflow_return,
+            solok_workflow_version,
             solok_workflow_history,
             solok_workflow_queue,
             solok_workflow_list,
             bulk_update_public,
             bulk_update_private,
+            bulk_update_delete,
         )
     }

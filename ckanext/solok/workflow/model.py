@@ -81,3 +81,21 @@ def last_events(package_ids: list[str], to_status: str | None = None) -> dict[st
         event_table.c.package_id, event_table.c.created.desc(), event_table.c.id.desc()
     )
     return {r["package_id"]: dict(r) for r in model.Session.execute(query).mappings()}
+
+
+def last_publication_event(package_id: str, published: str) -> dict[str, Any] | None:
+    """The latest event into or out of the status ``published`` (the last publication or how it ended)."""
+    row = (
+        model.Session.execute(
+            sa.select(event_table)
+            .where(
+                event_table.c.package_id == package_id,
+                sa.or_(event_table.c.from_status == published, event_table.c.to_status == published),
+            )
+            .order_by(event_table.c.created.desc(), event_table.c.id.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None

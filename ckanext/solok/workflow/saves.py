@@ -20,8 +20,8 @@ from ckan.types import Action, Context, DataDict
 
 from ckanext.solok.access import rules as access
 from ckanext.solok.sdi import limits as dataset_limits
+from ckanext.solok.workflow import auth, guard, notify, policy, transition
 from ckanext.solok.workflow import model as audit
-from ckanext.solok.workflow import notify, transition
 from ckanext.solok.workflow import states as s
 from ckanext.solok.workflow.transition import Transition
 
@@ -67,6 +67,13 @@ def prepare_update(context: Context, data_dict: DataDict) -> None:
     asked = transition.pop(context)
     if pkg is None:
         return  # CKAN answers 404
+    pkg = guard.lock(pkg)  # a save waits for a transition of the same dataset, then sees its status
+    if asked is None and auth.withdraws(pkg, data_dict):
+        # Decided on the request as sent: below, "private" becomes the workflow's own value.
+        context["package"] = pkg
+        tk.check_access("package_update", context, data_dict)
+        # The Walidata may withdraw without the right to edit; CKAN would drop their "state".
+        context["allow_state_change"] = True
     old = s.status_of(pkg)
     if asked is not None and asked.requested:
         decided = Transition(old=old, new=asked.new, note=asked.note, requested=True, mail=asked.mail)
@@ -125,6 +132,7 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """``package_create`` that keeps *tertutup* datasets private and starts the workflow status."""
     dataset_limits.check(data_dict)
+    policy.check_dataset_type(context, data_dict, trusted(context))
     access.keep_closed_private(data_dict)
     prepare_create(context, data_dict)
     try:

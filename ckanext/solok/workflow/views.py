@@ -12,6 +12,7 @@ from flask import Blueprint, request
 from ckanext.activity.model import Activity
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
 from ckanext.solok.sdi import completeness
+from ckanext.solok.workflow import guard
 from ckanext.solok.workflow import states as s
 
 #: URL words of the transitions (Indonesian, as the buttons say).
@@ -134,6 +135,8 @@ def _describe(resource: dict[str, Any] | None) -> str:
 def review(id: str, error: str = "") -> Any:
     context = _context()
     try:
+        # The version first: what the page shows is this version or a newer one, never an older one.
+        version = tk.get_action("solok_workflow_version")(context, {"id": id})[guard.FIELD]
         pkg = tk.get_action("package_show")(context, {"id": id})
         history = tk.get_action("solok_workflow_history")(context, {"id": pkg["id"]})
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -150,6 +153,7 @@ def review(id: str, error: str = "") -> Any:
             "changes": changes(published, pkg) if s.status_of(pkg) != s.PUBLISHED else [],
             "has_published": published is not None,
             "error": error,
+            "reviewed_version": version,
         },
     )
 
@@ -158,15 +162,23 @@ def transition(id: str, action: str) -> Any:
     name = TRANSITIONS.get(action)
     if name is None:
         return tk.abort(404, tk._("Page not found"))
+    data = {"id": id, "note": request.form.get("note", "")}
+    if name != "submit":
+        # The Walidata decides on the version the page showed; a form without it decides on nothing.
+        data[guard.FIELD] = request.form.get(guard.FIELD) or guard.MISSING
     try:
-        pkg = tk.get_action(f"solok_workflow_{name}")(_context(), {"id": id, "note": request.form.get("note", "")})
+        pkg = tk.get_action(f"solok_workflow_{name}")(_context(), data)
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Dataset not found"))
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except tk.ValidationError as e:
-        # Shown again with the reason; nothing changed.
-        return review(id, error=_error_text(e)), 400
+        # Shown again with the reason and the current version; nothing changed. A conflict with the
+        # dataset's current state (changed since the page was opened, or already decided) is a 409.
+        errors = e.error_dict
+        if guard.FIELD in errors:
+            return review(id, error=str(errors[guard.FIELD][0])), 409
+        return review(id, error=_error_text(e)), 409 if s.FIELD in errors else 400
     messages = {
         "submit": tk._("The dataset was submitted to the Walidata for review."),
         "publish": tk._("The dataset is published."),

@@ -8,12 +8,11 @@ from typing import Any
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.model import Package, User
 
-from ckanext.solok.workflow import actions, activity, auth, helpers, saves, views
+from ckanext.solok.workflow import actions, activity, auth, helpers, policy, saves, views
 from ckanext.solok.workflow import states as s
 
 after_create = saves.after_create
 after_update = saves.after_update
-get_auth_functions = auth.get_auth_functions
 get_helpers = helpers.get_helpers
 blueprint = views.blueprint
 
@@ -22,6 +21,10 @@ _labels = DefaultPermissionLabels()
 
 def get_actions() -> dict[str, Any]:
     return saves.get_actions() | actions.get_actions() | activity.get_actions()
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return auth.get_auth_functions() | policy.get_auth_functions()
 
 
 def dataset_labels(dataset: Package) -> list[str]:
