@@ -203,3 +203,11 @@ def test_style_attributes_are_allowed_only_on_the_activity_change_pages(app, por
         "style-src-attr"
         not in app.get(f"/dataset/activity/{portal['dataset']['name']}").headers["Content-Security-Policy"]
     )
+
+
+@pytest.mark.ckan_config("ckanext.solok.security.content_security_policy", "")
+@pytest.mark.ckan_config("ckanext.solok.security.frame_options", "")
+def test_an_empty_option_sends_no_header(app, clean_db):
+    res = app.get("/")
+    assert "Content-Security-Policy" not in res.headers and "X-Frame-Options" not in res.headers
+    assert res.headers["X-Content-Type-Options"] == "nosniff"

@@ -77,6 +77,8 @@ def _add_sources(policy: str, directive: str, sources: list[str]) -> str:
     names = [p.split()[0].lower() for p in parts]
     if directive in names:
         index = names.index(directive)
+        if "'unsafe-inline'" in parts[index].split():
+            return policy  # a hash would switch a deployment's 'unsafe-inline' off
         parts[index] = " ".join([parts[index], *sources])
     else:
         default = next((p.split()[1:] for p in parts if p.split()[0].lower() == "default-src"), ["'self'"])
@@ -87,11 +89,13 @@ def _add_sources(policy: str, directive: str, sources: list[str]) -> str:
 def page_policy() -> str:
     """The Content-Security-Policy of the portal's pages, with the hashes of its inline styles."""
     policy = tk.config.get("ckanext.solok.security.content_security_policy")
+    if not policy:
+        return ""
     styles = [_hash(str(brand_css()))]
     if custom_css():
         styles.append(_hash(str(custom_css())))
     policy = _add_sources(policy, "style-src", styles)
-    if request.endpoint in STYLE_ATTRIBUTE_ENDPOINTS and policy:
+    if request.endpoint in STYLE_ATTRIBUTE_ENDPOINTS:
         policy = f"{policy}; style-src-attr 'unsafe-inline'"
     return policy
 
