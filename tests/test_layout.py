@@ -98,7 +98,11 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_no_module_imports_another_that_imports_it_back():
-    assert _cycles(imports()) == []
+    # Imports inside functions count too: a lazy import hides a circle, it does not remove it.
+    graph = imports()
+    for name, targets in imports(lazy=True).items():
+        graph[name] |= targets
+    assert _cycles(graph) == []
 
 
 def test_no_lazy_imports_of_our_own_modules():
