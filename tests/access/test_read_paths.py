@@ -181,6 +181,7 @@ CHECKED: dict[str, Spec] = {
     "activity_data_show": Spec(per_activity(object_type="package"), PUBLIC_FILES, ALL_HIDDEN, insiders=EDITORS),
     "activity_diff": Spec(per_activity(object_type="package", diff_type="unified"), PUBLIC_FILES, insiders=EDITORS),
     "solok_workflow_history": Spec(per_dataset(), (), (M("diajukan"),)),
+    "solok_workflow_version": Spec(per_dataset(), (), (M("diajukan"),)),
     "solok_workflow_list": Spec(once({"status": "all"}), (), ()),
     "solok_workflow_queue": Spec(once({"status": "all"}), (), (M("diajukan"),)),
     "dcat_catalog_search": Spec(once({"q": "", "format": "ttl"}), (M("terbuka"),)),
