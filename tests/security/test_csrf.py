@@ -15,7 +15,7 @@ import re
 import pytest
 from ckan.tests import helpers
 
-from tests.helpers import SDI_DEFAULTS, act, create_as
+from tests.helpers import SDI_DEFAULTS, act, create_as, reviewed_version
 
 pytestmark = pytest.mark.ckan_config("WTF_CSRF_ENABLED", True)
 
@@ -61,6 +61,7 @@ def test_an_api_call_does_not_exempt_the_publish_view_for_cookie_sessions(app, u
     # (a) The Walidata's script publishes one dataset with its API token: exempt, as CKAN intends.
     res = app.post(
         "/dataset/ds-lain/pemeriksaan/terbitkan",
+        data={"reviewed_version": reviewed_version(app, roles, name="ds-lain")},
         headers={"Authorization": roles["users"]["walidata"]["token"]},
         follow_redirects=False,
     )
@@ -77,7 +78,11 @@ def test_an_api_call_does_not_exempt_the_publish_view_for_cookie_sessions(app, u
     page = app.get("/dataset/ds-uji/pemeriksaan").get_data(as_text=True)
     res = app.post(
         "/dataset/ds-uji/pemeriksaan/terbitkan",
-        data={"note": "", "_csrf_token": token_of(page)},
+        data={
+            "note": "",
+            "_csrf_token": token_of(page),
+            "reviewed_version": re.search(r'name="reviewed_version" value="([^"]+)"', page).group(1),
+        },
         follow_redirects=False,
     )
     assert res.status_code == 302 and status("ds-uji") == "terbit"
@@ -150,10 +155,13 @@ def test_every_state_changing_view_of_the_project_wants_a_token(app, users_with_
         create_as(roles, "producer", name=name, title=f"Data {name}")
         if status_before == "diajukan":
             act(roles, "producer", "submit", name)
-    # An API call reaches the view first (and works)…
+    # An API call reaches the view first (and works; the Walidata's forms carry the reviewed version)…
+    data = {"note": "Catatan."}
+    if who == "walidata":
+        data["reviewed_version"] = reviewed_version(app, roles, name="ds-lain")
     res = app.post(
         f"/dataset/ds-lain/pemeriksaan/{action}",
-        data={"note": "Catatan."},
+        data=data,
         headers={"Authorization": roles["users"][who]["token"]},
         follow_redirects=False,
     )
