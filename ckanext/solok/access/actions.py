@@ -121,9 +121,9 @@ def tag_show(original: Action, context: Context, data_dict: DataDict) -> Any:
     tag = original(context, data_dict)
     reader = _reader(context)
     if not rules.is_trusted(context):
-        # CKAN reads these from the index's data_dict, which keeps the classification among the extras.
+        # CKAN reads these from the index's data_dict (classification among the extras).
         for dataset in tag.get("packages") or []:
-            if not rules.may_see_files_now(dataset, reader):
+            if not rules.may_see_files(dataset, reader):
                 rules.hide_files(dataset)
     return tag
 
@@ -170,7 +170,7 @@ def package_relationships_list(original: Action, context: Context, data_dict: Da
 
 def _clean_copy(dataset: dict[str, Any], reader: str | None) -> None:
     """A dataset dict built by CKAN's dictization (not ``package_show``): files and hidden relationships."""
-    if not rules.may_see_files_now(dataset, reader):
+    if not rules.may_see_files(dataset, reader):
         rules.hide_files(dataset)
     for key in ("relationships_as_subject", "relationships_as_object"):
         relationships = dataset.get(key)
