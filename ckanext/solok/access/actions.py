@@ -115,8 +115,8 @@ def tag_search(original: Action, context: Context, data_dict: DataDict) -> Any:
 def tag_show(original: Action, context: Context, data_dict: DataDict) -> Any:
     """``tag_show`` that knows no tag of hidden datasets, and whose datasets lose files the reader may not see."""
     if not _unfiltered(context):
-        name = str(data_dict.get("id") or "")
-        if name not in _visible_values(context, _tag_field(data_dict)):
+        found = model.Tag.get(str(data_dict.get("id") or ""), vocab_id_or_name=data_dict.get("vocabulary_id"))
+        if found is not None and found.name not in _visible_values(context, _tag_field(data_dict)):
             raise tk.ObjectNotFound()  # as CKAN answers for a tag that does not exist
     tag = original(context, data_dict)
     reader = _reader(context)
