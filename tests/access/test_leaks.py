@@ -109,6 +109,11 @@ class TestTags:
             for key in HIDDEN:
                 assert get(app, world, reader, "tag_show", id=f"tag-{meta(key)}").status_code == 404, (reader, key)
 
+    def test_tags_are_shown_by_id_too(self, app, world):
+        for key, status in (("terbatas", 200), ("tertutup", 404)):
+            tag_id = result(app, world, "sysadmin", "tag_show", id=f"tag-{meta(key)}")["id"]
+            assert get(app, world, "anonymous", "tag_show", id=tag_id).status_code == status, key
+
     def test_autocomplete_pages_over_visible_tags_only(self, app, world):
         page = result(app, world, "anonymous", "tag_autocomplete", q="zq", limit=2)
         assert len(page) == 2 and all(t in {f"tag-{meta(k)}" for k in PUBLIC} for t in page)

@@ -415,3 +415,19 @@ def test_read_action_shows_each_reader_only_what_it_may_see(app: Any, world: Wor
             if marker not in seen[reader]:
                 problems.append(f"{reader} should see {marker}")
     assert not problems, "\n".join(problems)
+
+
+def test_exempt_reads_show_outsiders_nothing_either(app: Any, world: World) -> None:
+    """A smoke check of the exempt reads: called bare and with a hidden dataset's id, nothing leaks."""
+    actions = registered_actions()
+    reads = sorted(a for a in EXEMPT if getattr(actions.get(a), "side_effect_free", False))
+    problems = []
+    for reader in READERS[:3]:
+        forbidden = world.forbidden(reader)
+        for action in reads:
+            for params in ({}, {"id": name("tertutup")}, {"id": world.datasets["draf"]["id"]}):
+                text = call(app, world, reader, action, params, get=True).get_data(as_text=True)
+                problems += [
+                    f"{reader} {action} {params}: {forbidden[m]}" for m in found(_scrub(text, params), forbidden)
+                ]
+    assert not problems, "\n".join(problems)

@@ -45,8 +45,19 @@ def next_form_page(page: Page) -> None:
     page.locator("form button.btn-primary[name=save]").click()
 
 
+def wait_for_scripts(page: Page) -> None:
+    """Wait until CKAN has started the page's modules (slug, autocomplete …), as a person waits for a page
+    to be ready: CKAN starts them only after fetching the page's translations, which takes a while on a
+    busy machine, and a field typed into before that is not seen by its module (the URL stays empty)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-module]')"
+        " || Object.keys((window.ckan && ckan.module && ckan.module.instances) || {}).length > 0"
+    )
+
+
 def fill(page: Page, values: dict[str, str]) -> None:
     """Fill form fields by name: text inputs are typed, selects chosen by their value."""
+    wait_for_scripts(page)
     for name, value in values.items():
         field = page.locator(f"[name='{name}']").first
         if field.evaluate("el => el.tagName") == "SELECT":

@@ -105,3 +105,18 @@ def test_an_officer_writes_a_dataset_under_the_policy(portal, page, tmp_path):
     expect(page.locator("#field-resource-url")).to_have_value("")
     expect(page.locator("#resource-upload-button")).to_be_focused()
     assert_clean(page, console, "resource form buttons")
+
+
+def test_api_token_page_works_without_inline_handlers(portal, page):
+    console = watch(page)
+    name = journeys.make_officer(portal, "petugas-token", "dinkes")
+    journeys.login(page, name)
+    page.goto(f"/user/{name}/api-tokens")
+    page.locator("form[hx-post] input[name=name]").fill("skrip-impor")
+    page.locator("form[hx-post] button[type=submit]").click()
+    expect(page.locator("#api-tokens-table")).to_contain_text("skrip-impor")
+    revoke = page.locator("#revoke-tokens-button")
+    expect(revoke).to_be_disabled()
+    page.locator("#api-tokens-table [name=token]").first.check()
+    expect(revoke).to_be_enabled()
+    assert_clean(page, console, "API tokens")

@@ -115,15 +115,15 @@ def tag_search(original: Action, context: Context, data_dict: DataDict) -> Any:
 def tag_show(original: Action, context: Context, data_dict: DataDict) -> Any:
     """``tag_show`` that knows no tag of hidden datasets, and whose datasets lose files the reader may not see."""
     if not _unfiltered(context):
-        name = str(data_dict.get("id") or "")
-        if name not in _visible_values(context, _tag_field(data_dict)):
+        found = model.Tag.get(str(data_dict.get("id") or ""), vocab_id_or_name=data_dict.get("vocabulary_id"))
+        if found is not None and found.name not in _visible_values(context, _tag_field(data_dict)):
             raise tk.ObjectNotFound()  # as CKAN answers for a tag that does not exist
     tag = original(context, data_dict)
     reader = _reader(context)
     if not rules.is_trusted(context):
-        # CKAN reads these from the index's data_dict, which keeps the classification among the extras.
+        # CKAN reads these from the index's data_dict (classification among the extras).
         for dataset in tag.get("packages") or []:
-            if not rules.may_see_files_now(dataset, reader):
+            if not rules.may_see_files(dataset, reader):
                 rules.hide_files(dataset)
     return tag
 
@@ -170,7 +170,7 @@ def package_relationships_list(original: Action, context: Context, data_dict: Da
 
 def _clean_copy(dataset: dict[str, Any], reader: str | None) -> None:
     """A dataset dict built by CKAN's dictization (not ``package_show``): files and hidden relationships."""
-    if not rules.may_see_files_now(dataset, reader):
+    if not rules.may_see_files(dataset, reader):
         rules.hide_files(dataset)
     for key in ("relationships_as_subject", "relationships_as_object"):
         relationships = dataset.get(key)

@@ -8,7 +8,7 @@ from typing import Any
 from ckan.types import Context
 from flask import has_request_context
 
-from ckanext.solok.access.rules import hide_files, may_see_files, may_see_files_now, user_name
+from ckanext.solok.access.rules import hide_files, may_see_files, user_name
 
 #: Fields a search may return (``fl``) that hold a whole dataset as JSON text.
 SERIALISED = ("data_dict", "validated_data_dict")
@@ -41,14 +41,13 @@ def after_dataset_search(search_results: dict[str, Any]) -> dict[str, Any]:
 def _clean_serialised(text: str, reader: str | None) -> str:
     """A dataset asked for as JSON text (``fl=data_dict``), without the files the reader may not see.
 
-    The text need not carry the classification at the top (``data_dict`` has
-    it among ``extras``), so the dataset's current record decides.
+    The index is written with the dataset, so the copy is current.
     """
     try:
         inner = json.loads(text)
     except ValueError:
         return text
-    if not isinstance(inner, dict) or may_see_files_now(inner, reader):
+    if not isinstance(inner, dict) or may_see_files(inner, reader):
         return text
     hide_files(inner)
     return json.dumps(inner)
