@@ -131,8 +131,9 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """``package_create`` that keeps *tertutup* datasets private and starts the workflow status."""
-    dataset_limits.check(data_dict)
+    # The type first: a refused type is named as such, whatever else is wrong with it.
     policy.check_dataset_type(context, data_dict, trusted(context))
+    dataset_limits.check(data_dict)
     access.keep_closed_private(data_dict)
     prepare_create(context, data_dict)
     try:
