@@ -22,7 +22,8 @@ import pytest
 from redis import Redis
 from rq import Queue
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
+
 VAR = ROOT / "var" / "test-production"
 SITE_ID = "solok-production-test"
 
