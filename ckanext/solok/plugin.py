@@ -127,7 +127,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return app
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return workflow.get_auth_functions() | access_auth.get_auth_functions()
+        return access_auth.combine(workflow.get_auth_functions(), access_auth.get_auth_functions())
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
         return workflow.dataset_labels(dataset_obj)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
@@ -41,3 +43,25 @@ def get_auth_functions() -> dict[str, AuthFunction]:
         "package_update": package_update,
         "package_collaborator_list": package_collaborator_list,
     }
+
+
+def combine(first: dict[str, AuthFunction], second: dict[str, AuthFunction]) -> dict[str, AuthFunction]:
+    """Both plugins' parts in one registry: where both chain the same auth function, ``first`` asks
+    ``second``, which asks CKAN's (one plugin may register a name only once)."""
+    combined = first | second
+    for name in first.keys() & second.keys():
+        outer, inner = first[name], second[name]
+
+        def both(
+            next_auth: AuthFunction,
+            context: Context,
+            data_dict: DataDict,
+            outer: Any = outer,
+            inner: Any = inner,
+        ) -> AuthResult:
+            return outer(lambda ctx, dd: inner(next_auth, ctx, dd), context, data_dict)
+
+        both.__dict__.update(inner.__dict__)  # chained, and anonymous callers allowed as the inner one
+        both.__name__ = name
+        combined[name] = both
+    return combined
