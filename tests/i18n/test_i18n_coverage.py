@@ -107,7 +107,8 @@ def portal(clean_db, cli):
         "package_show", id="jumlah-penduduk-menurut-kelurahan-dan-jenis-kelamin-kota-solok-2024"
     )
     org = dataset["organization"]["name"]
-    sysadmin = factories.SysadminWithToken(about="Admin Sistem.")
+    # A fixed name: a random one ("Patricia May") can read as English to the crawl.
+    sysadmin = factories.SysadminWithToken(fullname="Sari Admin Sistem", about="Admin Sistem.")
     editor = factories.UserWithToken(fullname="Rina Petugas Data", email="rina@example.org", about="Petugas data.")
     opd_admin = factories.UserWithToken(fullname="Budi Admin OPD", about="Admin OPD.")
     helpers.call_action("organization_member_create", id=org, username=editor["name"], role="editor")
