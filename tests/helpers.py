@@ -351,3 +351,25 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 OK"
+
+
+# -- the SDI form ------------------------------------------------------------------
+
+#: The SDI form's third page, complete but for the year.
+FORM_PAGE3 = {"accrualPeriodicity": "tahunan", "accessRights": "terbuka", "tingkat_penyajian": "kelurahan"}
+
+
+def sdi_form_up_to_page_3(app: Any):
+    """An editor fills the SDI form's first two pages; returns ``post(url, data, status)`` as that editor."""
+    editor = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    headers = {"Authorization": editor["token"]}
+
+    def post(url, data, status):
+        return app.post(url, data=data, headers=headers, follow_redirects=False, status=status)
+
+    page1 = {"title": "Posyandu", "name": "posyandu", "notes": "Posyandu.", "owner_org": org["id"], "save": ""}
+    post("/dataset/new", dict(page1, _ckan_phase="dataset_new_1", pkg_name=""), 302)
+    page2 = {k: SDI_DEFAULTS[k] for k in ("konsep", "klasifikasi_penyajian", "ukuran", "satuan", "jenis")}
+    post("/dataset/new/posyandu/2", dict(page2, jenis_statistik="sektoral", _ckan_phase="2", save=""), 302)
+    return post

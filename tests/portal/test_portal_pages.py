@@ -9,7 +9,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.solok.portal import stats
-from tests.helpers import SDI_DEFAULTS
+from tests.helpers import FORM_PAGE3, SDI_DEFAULTS, sdi_form_up_to_page_3
 
 
 @pytest.fixture
@@ -166,23 +166,12 @@ def test_theme_options(app, clean_db):
 
 
 def test_a_form_page_with_an_error_stays_on_its_page(app, clean_db):
-    editor = factories.UserWithToken()
-    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
-    headers = {"Authorization": editor["token"]}
-
-    def post(url, data, status):
-        return app.post(url, data=data, headers=headers, follow_redirects=False, status=status)
-
-    page1 = {"title": "Posyandu", "name": "posyandu", "notes": "Posyandu.", "owner_org": org["id"], "save": ""}
-    post("/dataset/new", dict(page1, _ckan_phase="dataset_new_1", pkg_name=""), 302)
-    page2 = {k: SDI_DEFAULTS[k] for k in ("konsep", "klasifikasi_penyajian", "ukuran", "satuan", "jenis")}
-    post("/dataset/new/posyandu/2", dict(page2, jenis_statistik="sektoral", _ckan_phase="2", save=""), 302)
-    page3 = {"accrualPeriodicity": "tahunan", "accessRights": "terbuka", "tingkat_penyajian": "kelurahan"}
-    body = post("/dataset/new/posyandu/3", dict(page3, tahun_data="1800", _ckan_phase="3", save=""), 200)
+    post = sdi_form_up_to_page_3(app)
+    body = post("/dataset/new/posyandu/3", dict(FORM_PAGE3, tahun_data="1800", _ckan_phase="3", save=""), 200)
     html = body.get_data(as_text=True)
     assert "Tahun Data" in html
     assert 'action="/dataset/new/posyandu/3"' in html
-    again = post("/dataset/new/posyandu/3", dict(page3, tahun_data="2024", _ckan_phase="3", save=""), 302)
+    again = post("/dataset/new/posyandu/3", dict(FORM_PAGE3, tahun_data="2024", _ckan_phase="3", save=""), 302)
     assert again.headers["Location"].endswith("/dataset/new/posyandu/4")
 
 

@@ -6,11 +6,10 @@ import logging
 from importlib.metadata import version
 
 import pytest
-from ckan.tests import factories
 from flask import before_render_template
 
 from ckanext.solok.sdi import forms
-from tests.helpers import SDI_DEFAULTS
+from tests.helpers import FORM_PAGE3, sdi_form_up_to_page_3
 
 
 def test_the_guard_accepts_the_installed_scheming():
@@ -42,21 +41,9 @@ def test_another_scheming_turns_the_fix_off_with_a_warning(monkeypatch):
 
 
 def _page_with_an_error(app) -> str:
-    editor = factories.UserWithToken()
-    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
-    headers = {"Authorization": editor["token"]}
-
-    def post(url, data, status):
-        return app.post(url, data=data, headers=headers, follow_redirects=False, status=status)
-
-    page1 = {"title": "Posyandu", "name": "posyandu", "notes": "Posyandu.", "owner_org": org["id"], "save": ""}
-    post("/dataset/new", dict(page1, _ckan_phase="dataset_new_1", pkg_name=""), 302)
-    page2 = {k: SDI_DEFAULTS[k] for k in ("konsep", "klasifikasi_penyajian", "ukuran", "satuan", "jenis")}
-    post("/dataset/new/posyandu/2", dict(page2, jenis_statistik="sektoral", _ckan_phase="2", save=""), 302)
-    page3 = {"accrualPeriodicity": "tahunan", "accessRights": "terbuka", "tingkat_penyajian": "kelurahan"}
-    return post("/dataset/new/posyandu/3", dict(page3, tahun_data="1800", _ckan_phase="3", save=""), 200).get_data(
-        as_text=True
-    )
+    post = sdi_form_up_to_page_3(app)
+    page3 = dict(FORM_PAGE3, tahun_data="1800", _ckan_phase="3", save="")
+    return post("/dataset/new/posyandu/3", page3, 200).get_data(as_text=True)
 
 
 @pytest.mark.usefixtures("clean_db")
