@@ -16,7 +16,9 @@ each field:
 
 Nothing is written when it refuses: the check runs before CKAN's action.
 ``blueprint`` refuses the same characters in any address (path or
-parameter) with a 400: they cannot name or match anything either.
+parameter) with a 400: they cannot name or match anything either; and in
+any other action's or form's POSTed values (409 naming the field in the API,
+400 on a page).
 The titles' and URLs' defaults also keep them inside PostgreSQL's B-tree
 index entries (about 2,700 bytes), which CKAN indexes them with.
 """
@@ -230,7 +232,65 @@ def _guard_url() -> Any:
     return None
 
 
+#: Actions that name the field themselves, nested fields included (``check`` above, the search's limits).
+#: The patch and resource actions look the dataset up before ``check`` runs, so they are guarded here.
+_SELF_CHECKING = frozenset(
+    {
+        "package_create",
+        "package_update",
+        "package_search",
+    }
+)
+_ACTION_PATH = re.compile(r"^(?:/[a-z]{2}(?:_[A-Z]{2})?)?/api/(?:\d+/)?action/(?P<name>[\w-]+)/?$")
+#: Forms whose own validation names the field (the dataset and resource forms run ``check``).
+_FORM_CHECKED = re.compile(
+    r"^(?:/[a-z]{2}(?:_[A-Z]{2})?)?/dataset/(?:new|edit/[^/]+|[^/]+/resource/(?:new|[^/]+/edit))/?$"
+)
+
+
+def _stored_text_errors(values: Any) -> dict[str, list[str]]:
+    """The top-level fields of a request body holding a character no text of the portal may hold."""
+    errors: dict[str, list[str]] = {}
+    for key, value in values.items():
+        bad = next(filter(None, (FORBIDDEN.search(text) for text in _strings([key, value]))), None)
+        if bad:
+            field = FORBIDDEN.sub("\ufffd", str(key))
+            errors[field] = [
+                tk._("Contains a character that cannot be stored (U+{code:04X}); remove it").format(
+                    code=ord(bad.group())
+                )
+            ]
+    return errors
+
+
+def _guard_body() -> Any:
+    """Refuse a POSTed value that PostgreSQL cannot store before any action or form sees it.
+
+    The dataset actions and forms name the field themselves; every other
+    action reached the database with the value (``user_show``, ``tag_list``,
+    ``group_create``, ``member_list`` … with a NUL were 500s). The API answers
+    409 naming the field, as CKAN's validation errors do; a page answers 400.
+    """
+    if request.method != "POST":
+        return None
+    action = _ACTION_PATH.match(request.path)
+    if action and action.group("name") in _SELF_CHECKING:
+        return None
+    if not action and _FORM_CHECKED.match(request.path):
+        return None
+    body = request.get_json(silent=True) if request.is_json else request.form.to_dict(flat=False)
+    errors = _stored_text_errors(body) if isinstance(body, dict) else {}
+    if not errors:
+        return None
+    if action:
+        error = {"__type": "Validation Error", **errors}
+        return jsonify({"success": False, "error": error}), 409
+    tk.abort(400, "; ".join(f"{field}: {messages[0]}" for field, messages in errors.items()))
+    return None
+
+
 def blueprint() -> Blueprint:
     bp = Blueprint("solok_limits", __name__)
     bp.before_app_request(_guard_url)
+    bp.before_app_request(_guard_body)
     return bp
