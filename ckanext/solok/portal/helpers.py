@@ -6,13 +6,14 @@ They present what ``stats``, ``charts`` and ``preview`` compute; no domain modul
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from flask_babel import format_date, format_datetime, format_time
 from werkzeug.exceptions import default_exceptions
 
-from ckanext.solok.portal import charts, preview, stats, theme
+from ckanext.solok.portal import charts, dataset_page, preview, stats, theme
 from ckanext.solok.sdi import vocabularies
 
 
@@ -101,10 +102,11 @@ def render_datetime(
     with_hours: bool = False,
     with_seconds: bool = False,
 ) -> str:
-    """CKAN's ``render_datetime``, with hours written in the language's order.
+    """CKAN's ``render_datetime``, with hours written in the language's order, in ``ckan.display_timezone``.
 
     CKAN 2.12 formats dates with hours as "MMMM d, YYYY, HH:mm" whatever the
-    language ("November 27, 2026, 22:17" on an Indonesian page).
+    language ("November 27, 2026, 22:17" on an Indonesian page). The portal
+    sets the display time zone to Asia/Jakarta (WIB).
     """
     if not with_hours or with_seconds or date_format:
         return next_helper(datetime_, date_format, with_hours, with_seconds)
@@ -113,7 +115,23 @@ def render_datetime(
         return next_helper(datetime_, date_format, with_hours, with_seconds)
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
-    return f"{format_date(value, 'long')}, {format_time(value, 'HH:mm')} ({format_datetime(value, 'z')})"
+    value = value.astimezone(tk.h.get_display_timezone())
+    # rebase=False: Flask-Babel would move the time back to its own zone (UTC).
+    day, time = format_date(value, "long", rebase=False), format_time(value, "HH:mm", rebase=False)
+    return f"{day}, {time} ({format_datetime(value, 'z', rebase=False)})"
+
+
+def solok_as_list(value: Any) -> list[Any]:
+    """A multiple-choice value as a list, whether stored as a list, as JSON or as one value."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            return [value]
+        return loaded if isinstance(loaded, list) else [value]
+    return [value] if value not in (None, "") else []
 
 
 def get_helpers() -> dict[str, Any]:
@@ -127,4 +145,12 @@ def get_helpers() -> dict[str, Any]:
         "solok_brand": solok_brand,
         "solok_number": solok_number,
         "solok_error_content": solok_error_content,
+        "solok_as_list": solok_as_list,
+        "solok_main_table": dataset_page.main_table,
+        "solok_filesize": dataset_page.filesize,
+        "solok_readable_date": dataset_page.readable_date,
+        "solok_period": dataset_page.period,
+        "solok_opd_contact": dataset_page.opd_contact,
+        "solok_related": dataset_page.related,
+        "solok_use_data": dataset_page.use_data,
     }
