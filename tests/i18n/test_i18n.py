@@ -147,4 +147,6 @@ def test_dates_with_hours_follow_the_language_too(app):
     indonesian = app.get(f"/id/user/{user['name']}/api-tokens", headers=headers).get_data(as_text=True)
     english = app.get(f"/en/user/{user['name']}/api-tokens", headers=headers).get_data(as_text=True)
     assert re.search(rf"{today.day} {MONTHS_ID[today.month - 1]} {today.year}, \d\d:\d\d \(WIB\)", indonesian)
-    assert re.search(rf"{today.strftime('%B')} {today.day}, {today.year}, \d\d:\d\d \((WIB|GMT\+7)\)", english)
+    assert re.search(
+        rf"{today.strftime('%B')} {today.day}, {today.year}, \d\d:\d\d \(Western Indonesia Time\)", english
+    )

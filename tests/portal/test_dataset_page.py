@@ -87,7 +87,7 @@ def test_first_rows_and_a_ready_chart_of_the_main_table(app, site):
     soup = page(app, "/dataset/penduduk-kelurahan")
     table = soup.select_one(".solok-dataset-table table")
     assert [text(th) for th in table.select("thead th")] == ["kelurahan", "laki_laki", "perempuan"]
-    assert [text(td) for td in table.select("tbody tr")[0].select("td")] == ["Tanah Garam", "6620", "6564"]
+    assert [text(td) for td in table.select("tbody tr")[0].select("td")] == ["Tanah Garam", "6.620", "6.564"]
     chart = soup.select_one(".solok-dataset-chart")
     assert text(chart.figcaption) == "laki_laki menurut kelurahan"
     assert [text(li.select_one(".solok-bar-value")) for li in chart.select("li")] == ["6.620", "2.840", "1.640"]

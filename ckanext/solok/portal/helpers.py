@@ -10,10 +10,10 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 from werkzeug.exceptions import default_exceptions
 
-from ckanext.solok.portal import charts, dataset_page, preview, stats, theme
+from ckanext.solok.portal import charts, dataset_page, labels, preview, stats, suggest, theme
 from ckanext.solok.sdi import vocabularies
 
 
@@ -80,9 +80,21 @@ def solok_preview_format(resource: dict[str, Any]) -> str | None:
     return preview.preview_format(resource)
 
 
+#: Digits after the decimal separator in tables and charts (0,4615384615384616 reads as 0,462).
+NUMBER_PATTERN = "#,##0.###"
+
+
 def solok_number(value: float) -> str:
-    """A number written the way the page's language writes it (85.553 in Indonesian)."""
-    return tk.h.localised_number(int(value) if float(value).is_integer() else value)
+    """A number written the way the page's language writes it (85.553 and 0,462 in Indonesian)."""
+    return format_decimal(value, NUMBER_PATTERN)
+
+
+def solok_cell(table: preview.Table, index: int, text: str) -> str:
+    """A cell of a preview table: numbers of a numeric column as the page's language writes them."""
+    if index not in table.numeric:
+        return text
+    value = preview.number(text, table.indonesian_numbers)
+    return text if value is None else solok_number(value)
 
 
 def solok_brand() -> dict[str, str]:
@@ -118,7 +130,10 @@ def render_datetime(
     value = value.astimezone(tk.h.get_display_timezone())
     # rebase=False: Flask-Babel would move the time back to its own zone (UTC).
     day, time = format_date(value, "long", rebase=False), format_time(value, "HH:mm", rebase=False)
-    return f"{day}, {time} ({format_datetime(value, 'z', rebase=False)})"
+    zone = format_datetime(value, "z", rebase=False)
+    if zone[:1] in "+-" or zone.startswith("GMT"):  # no short name in this language: "Western Indonesia Time"
+        zone = format_datetime(value, "zzzz", rebase=False)
+    return f"{day}, {time} ({zone})"
 
 
 def solok_as_list(value: Any) -> list[Any]:
@@ -134,6 +149,19 @@ def solok_as_list(value: Any) -> list[Any]:
     return [value] if value not in (None, "") else []
 
 
+def solok_contacts() -> dict[str, dict[str, str]]:
+    """The Walidata's and the PPID's contact (``ckanext.solok.contact.*``); empty options are left out."""
+    found: dict[str, dict[str, str]] = {"walidata": {}, "ppid": {}}
+    for who, keys in (("walidata", ("name", "address", "phone", "email")), ("ppid", ("name", "url", "email"))):
+        for key in keys:
+            value = str(tk.config.get(f"ckanext.solok.contact.{who}_{key}") or "").strip()
+            if value:
+                found[who][key] = value
+        if "phone" in found[who]:
+            found[who]["tel"] = "".join(c for c in found[who]["phone"] if c.isdigit() or c == "+")
+    return found
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         "render_datetime": render_datetime,
@@ -144,8 +172,12 @@ def get_helpers() -> dict[str, Any]:
         "solok_preview_format": solok_preview_format,
         "solok_brand": solok_brand,
         "solok_number": solok_number,
+        "solok_cell": solok_cell,
         "solok_error_content": solok_error_content,
         "solok_as_list": solok_as_list,
+        "solok_contacts": solok_contacts,
+        "solok_did_you_mean": suggest.did_you_mean,
+        "solok_activity_type_label": labels.activity_type_label,
         "solok_main_table": dataset_page.main_table,
         "solok_filesize": dataset_page.filesize,
         "solok_readable_date": dataset_page.readable_date,

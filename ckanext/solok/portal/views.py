@@ -7,7 +7,7 @@ import logging
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 from flask.wrappers import Response
 
 from ckanext.solok.access import rules as access
@@ -82,6 +82,7 @@ def resource_preview(id: str, resource_id: str) -> str:
         return tk.abort(404, tk._("Resource not found"))
     user = tk.current_user.name if tk.current_user.is_authenticated else None
     if not access.may_see_files(package, user):
+        g.solok_restricted_owner = package.get("owner_org") or ""
         return tk.abort(
             403,
             tk._("The files of this dataset are restricted (Klasifikasi Akses: Terbatas); there is no preview."),
