@@ -258,8 +258,12 @@ def test_accessibility_basics_of_the_citizens_pages(page, portal):
         ".solok-hero label",
         ".solok-search-row .btn",
         ".solok-count",
-        ".solok-bar-value",
+        ".solok-meta",
     ):
+        ratios = journeys.contrast_ratios(page, selector)
+        assert ratios and min(ratios) >= 4.5, (selector, ratios)
+    page.goto(f"/dataset/{dataset['name']}")
+    for selector in (".solok-dataset-summary dt", ".solok-bar-value", ".solok-download"):
         ratios = journeys.contrast_ratios(page, selector)
         assert ratios and min(ratios) >= 4.5, (selector, ratios)
     page.goto(f"{resource}/pratinjau")

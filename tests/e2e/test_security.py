@@ -113,7 +113,7 @@ def test_api_token_page_works_without_inline_handlers(portal, page):
     journeys.login(page, name)
     page.goto(f"/user/{name}/api-tokens")
     page.locator("form[hx-post] input[name=name]").fill("skrip-impor")
-    page.locator("form[hx-post] button[type=submit]").click()
+    page.get_by_role("button", name="Buat Token API").click()
     expect(page.locator("#api-tokens-table")).to_contain_text("skrip-impor")
     revoke = page.locator("#revoke-tokens-button")
     expect(revoke).to_be_disabled()

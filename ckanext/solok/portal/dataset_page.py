@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from flask_babel import format_date, format_decimal
 
 from ckanext.solok.access import rules as access
-from ckanext.solok.portal import preview
+from ckanext.solok.portal import preview, series
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,29 @@ def main_table(package: dict[str, Any]) -> dict[str, Any] | None:
     if resource is None:
         return None
     view = preview.preview_context(package, resource)
-    result: dict[str, Any] = {"resource": resource, "view": view, "bars": [], "label": -1, "value": -1}
+    result: dict[str, Any] = {
+        "resource": resource,
+        "view": view,
+        "bars": [],
+        "label": -1,
+        "value": -1,
+        "where": None,
+        "kind": "bar",
+    }
     table = view["table"]
     if table is None:
         return result
     view["rows"] = table.rows[:FIRST_ROWS]
     view["first"] = 0
-    label, value = preview.default_columns(table)
-    result.update(label=label, value=value, bars=preview.chart(table, label, value, limit=CHART_BARS))
+    label, value = series.default_columns(table)
+    where = series.default_filter(table, label)
+    result.update(
+        label=label,
+        value=value,
+        where=where,
+        kind=series.kind(table, label),
+        bars=preview.chart(table, label, value, limit=CHART_BARS, where=where),
+    )
     return result
 
 

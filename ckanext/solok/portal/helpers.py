@@ -59,6 +59,12 @@ def solok_chart_items(items: list[dict[str, Any]], facet: str, limit: int = 0) -
     ]
 
 
+def solok_line_chart(bars: list[dict[str, Any]], title: str) -> Any:
+    """A time series (``preview.chart``'s bars, in order) as an SVG line, values written the page's way."""
+    points = [{"label": b["label"], "value": b["value"], "text": solok_number(b["value"])} for b in bars]
+    return charts.line_chart(points, title)
+
+
 def solok_growth_chart(growth: list[dict[str, Any]]) -> Any:
     """The catalogue's size month by month, as an SVG column chart."""
     points = [{"label": g["month"], "total": g["total"]} for g in growth[-24:]]
@@ -168,6 +174,7 @@ def get_helpers() -> dict[str, Any]:
         "solok_home": solok_home,
         "solok_chart_items": solok_chart_items,
         "solok_growth_chart": solok_growth_chart,
+        "solok_line_chart": solok_line_chart,
         "solok_preview": solok_preview,
         "solok_preview_format": solok_preview_format,
         "solok_brand": solok_brand,

@@ -11,7 +11,7 @@ from flask import Blueprint, g, request
 from flask.wrappers import Response
 
 from ckanext.solok.access import rules as access
-from ckanext.solok.portal import preview, stats
+from ckanext.solok.portal import preview, series, stats
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +89,38 @@ def resource_preview(id: str, resource_id: str) -> str:
         )
     view = preview.preview_context(package, resource, _int_arg("page", 1))
     table = view["table"]
-    label, value = (-1, -1) if table is None else preview.default_columns(table)
+    label, value = (-1, -1) if table is None else series.default_columns(table)
     label, value = _int_arg("label", label), _int_arg("value", value)
-    bars = preview.chart(table, label, value) if table is not None else []
+    choices = series.filters(table, label) if table is not None else []
+    where = _chosen_filter(choices)
+    bars = preview.chart(table, label, value, where=where) if table is not None else []
     return tk.render(
         "solok/preview.html",
-        extra_vars={"pkg": package, "res": resource, "view": view, "bars": bars, "label": label, "value": value},
+        extra_vars={
+            "pkg": package,
+            "res": resource,
+            "view": view,
+            "bars": bars,
+            "label": label,
+            "value": value,
+            "filters": choices,
+            "where": where,
+            "kind": series.kind(table, label) if table is not None else "bar",
+        },
     )
+
+
+def _chosen_filter(choices: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The series asked for (``filter=<column>:<value>``, empty for all rows); the first one by default."""
+    asked = request.args.get("filter")
+    if asked is None:
+        return choices[0] if choices else None
+    column, _, value = asked.partition(":")
+    try:
+        chosen = (int(column), value)
+    except ValueError:
+        return None
+    return chosen if chosen in choices else None
 
 
 def preview_blueprint() -> Blueprint:
