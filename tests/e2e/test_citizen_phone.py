@@ -87,3 +87,22 @@ def test_no_page_of_the_coverage_crawl_scrolls_sideways_on_a_phone(portal, new_p
             if width > 375:
                 too_wide[f"{reader} {path}"] = (width, phone.evaluate(TOO_WIDE, 375))
     assert not too_wide, "\n".join(f"{page}: {width} px, {elements}" for page, (width, elements) in too_wide.items())
+
+
+def test_the_browsers_validation_messages_are_in_the_pages_language(page):
+    """Chromium runs in English here: without the portal's messages it would say "Please include an '@'"."""
+    page.goto("/user/register")
+    email = page.locator("#field-email")
+    email.fill("bukan-email")
+    assert email.evaluate("el => (el.reportValidity(), el.validationMessage)") == (
+        "Masukkan alamat email, misalnya budi@contoh.id."
+    )
+    # Corrected, the field is valid again (the portal's message does not stick).
+    email.fill("budi@contoh.id")
+    assert email.evaluate("el => el.checkValidity()")
+    journeys.switch_language(page, "en")
+    email = page.locator("#field-email")
+    email.fill("not-an-address")
+    assert email.evaluate("el => (el.reportValidity(), el.validationMessage)") == (
+        "Please enter an e-mail address, such as budi@contoh.id."
+    )
