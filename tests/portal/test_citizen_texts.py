@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from ckan.tests import factories, helpers
 
 from ckanext.solok.portal import labels
+from ckanext.solok.portal.helpers import solok_topic_icon
 from tests.helpers import POPULATION, SDI_DEFAULTS, make
 
 
@@ -89,3 +90,12 @@ def test_activity_types_have_labels(app):
         assert labels.activity_type_label("new package") == "Dataset dibuat"
         assert labels.activity_type_label("changed organization") == "OPD diubah"
         assert labels.activity_type_label("something else") == "Something Else"
+
+
+def test_topics_have_icons(app, clean_db):
+    factories.Dataset(**dict(SDI_DEFAULTS, kategori="1.02"), owner_org=factories.Organization()["id"])
+    grid = BeautifulSoup(app.get("/topik").get_data(as_text=True), "html.parser").select_one(".solok-topic-grid")
+    icon = grid.select_one("a[href*='kategori=1.02'] i.solok-topic-icon")
+    assert "fa-heart-pulse" in icon["class"] and icon["aria-hidden"] == "true"
+    with app.flask_app.test_request_context("/"):
+        assert solok_topic_icon("1.01") == "graduation-cap" and solok_topic_icon("9.99") == "folder-open"

@@ -155,6 +155,30 @@ def solok_as_list(value: Any) -> list[Any]:
     return [value] if value not in (None, "") else []
 
 
+#: A Font Awesome icon (shipped with CKAN) per EU data theme of a topic (``theme`` in schemas/vocabularies/urusan.yaml).
+_THEME_ICONS = {
+    "EDUC": "graduation-cap",
+    "HEAL": "heart-pulse",
+    "REGI": "city",
+    "JUST": "scale-balanced",
+    "SOCI": "people-group",
+    "ECON": "chart-line",
+    "AGRI": "wheat-awn",
+    "ENVI": "leaf",
+    "TRAN": "bus",
+    "TECH": "microchip",
+    "GOVE": "landmark",
+    "ENER": "bolt",
+}
+
+
+def solok_topic_icon(code: str) -> str:
+    """The icon name of a topic (Kode Urusan), by its data theme; a folder for a topic without one."""
+    term = vocabularies.vocabulary("urusan").get(code)
+    theme = str((term.extra if term else {}).get("theme") or "")
+    return _THEME_ICONS.get(theme.rsplit("/", 1)[-1], "folder-open")
+
+
 def solok_contacts() -> dict[str, dict[str, str]]:
     """The Walidata's and the PPID's contact (``ckanext.solok.contact.*``); empty options are left out."""
     found: dict[str, dict[str, str]] = {"walidata": {}, "ppid": {}}
@@ -183,6 +207,7 @@ def get_helpers() -> dict[str, Any]:
         "solok_error_content": solok_error_content,
         "solok_as_list": solok_as_list,
         "solok_contacts": solok_contacts,
+        "solok_topic_icon": solok_topic_icon,
         "solok_did_you_mean": suggest.did_you_mean,
         "solok_activity_type_label": labels.activity_type_label,
         "solok_main_table": dataset_page.main_table,
