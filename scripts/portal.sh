@@ -55,6 +55,7 @@ ckan config-tool "$INI" -s app:main \
   "scheming.organization_schemas=ckanext.solok.schemas:solok_organization.yaml" \
   "scheming.dataset_fallback=false" \
   "ckan.locale_default=id" \
+  "ckan.display_timezone=Asia/Jakarta" \
   "ckan.locales_offered=id en" \
   "ckan.views.default_views=" \
   "ckan.auth.create_user_via_web=true" \

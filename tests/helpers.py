@@ -273,6 +273,85 @@ def english_left(chunks: list[str]) -> list[str]:
     return found
 
 
+#: Words of English messages that may stay on an Indonesian page, each for a reason: names of software,
+#: formats and standards a citizen meets under those names, and words Indonesian borrowed unchanged.
+ALLOWED_WORDS = {
+    # Software, standards and formats, known by their names.
+    "ckan": "the software the portal runs on",
+    "api": "CKAN's API is called so in Indonesian too",
+    "dcat": "the W3C vocabulary the catalogue is exported in",
+    "rdf": "format name",
+    "turtle": "format name (RDF Turtle)",
+    "jsonld": "format name",
+    "xml": "format name",
+    "csv": "format name",
+    "markdown": "the text format of descriptions",
+    "gravatar": "the avatar service CKAN names",
+    "open": "the 'Open Data' badge image's alternative text",
+    "facebook": "the social network's name on the share links",
+    "python": "the programming language of the 'Gunakan data ini' examples",
+    "pandas": "the Python library of those examples",
+    # Indonesian words spelled as their English source.
+    "email": "KBBI lists 'email' beside 'surel'; the portal's forms say 'Email'",
+    "online": "used unchanged in Indonesian",
+    "admin": "role name (glossary)",
+    "editor": "role name (glossary)",
+    "internet": "same word",
+    "total": "same word",
+}
+#: Whole chunks that stay as they are.
+ALLOWED_CHUNKS = {
+    "solok-test": "the name of CKAN's site user (ckan.site_id of test.ini), listed among the sysadmins",
+}
+#: Addresses and media types ("/id/group/", "text/csv") are identifiers, not text.
+IDENTIFIER = re.compile(r"^(/[\w./-]*|[a-z]+/[\w.+-]+)$")
+#: Raw values a page must never show: ISO timestamps, Python lists, lowercase booleans.
+RAW_VALUES = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d|\[\s*'|^(true|false|none)$", re.IGNORECASE)
+_WORD = re.compile(r"[a-z]{3,}")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(re.sub(r"%\(\w+\)s|\{\w*\}|<[^>]+>|\S+://\S+|\S+@\S+", " ", text).lower()))
+
+
+@cache
+def _indonesian_words() -> frozenset[str]:
+    """Words a page under /id/ may show: our Indonesian translations (those that differ from their English
+    source), and the demo catalogue's own text (titles, descriptions, vocabulary labels, table values)."""
+    words: set[str] = set()
+    for msgid, msgstr in _own_po().items():
+        if msgstr and msgstr != msgid:
+            words |= _words(msgstr)
+    demo = ROOT / "ckanext" / "solok" / "demo"
+    for name in ("datasets.json", "organizations.json"):
+        words |= _words((demo / name).read_text(encoding="utf-8"))
+    for table in (demo / "files").glob("*.csv"):  # the demo tables' own values (a "Total" row)
+        words |= _words(table.read_text(encoding="utf-8"))
+    for vocabulary in (ROOT / "schemas" / "vocabularies").glob("*.yaml"):
+        words |= _words(" ".join(re.findall(r"\bid: ([^,}]+)", vocabulary.read_text(encoding="utf-8"))))
+    return frozenset(words)
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    """Words of the English messages of every catalogue CKAN loads."""
+    return frozenset(word for msgid in _all_msgids() for word in _words(msgid))
+
+
+def untranslated_words(chunks: list[str]) -> list[str]:
+    """Chunks of an Indonesian page with a word of an English message that no Indonesian text of the
+    portal uses (beyond :data:`ALLOWED_WORDS`), or with a raw value (:data:`RAW_VALUES`).
+
+    Unlike :func:`english_left` this reads every chunk, licence titles, stored notes and field values
+    included, whatever produced it."""
+    foreign = _english_words() - _indonesian_words() - set(ALLOWED_WORDS)
+    return [
+        c
+        for c in chunks
+        if c not in ALLOWED_CHUNKS and not IDENTIFIER.match(c) and (_words(c) & foreign or RAW_VALUES.search(c))
+    ]
+
+
 def indonesian_left(chunks: list[str]) -> list[str]:
     """Chunks of an /en/ page that are one of our Indonesian translations."""
     # Translations that are English words too ("Format", "Dataset", "Admin") prove nothing.
@@ -293,6 +372,66 @@ def is_message(text: str) -> bool:
     translate, unless they read as English.
     """
     return text in _all_msgids() or bool(set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS)
+
+
+def crawl_pages(dataset: str, resource_id: str, org: str, editor: str) -> dict[str, list[str]]:
+    """The pages of the i18n coverage crawl that answer 200, by who reads them.
+
+    ``anonymous`` (citizens), ``editor`` (an OPD officer named ``editor``; the
+    crawl's OPD admin reads the ``opd_admin`` pages) and ``sysadmin``. The
+    translation crawl (tests/i18n) and the phone-width crawl (tests/e2e) read
+    the same pages. The topic ``kependudukan`` must exist.
+    """
+    return {
+        "anonymous": [
+            "/",
+            "/dataset/",
+            "/dataset/?q=penduduk",
+            "/dataset/?q=penduduk&organization=" + org,
+            "/dataset/?page=2",
+            "/dataset/?q=tidakadayangcocok",
+            f"/dataset/{dataset}",
+            f"/dataset/{dataset}/resource/{resource_id}",
+            f"/dataset/{dataset}/resource/{resource_id}/pratinjau",
+            f"/dataset/activity/{dataset}",
+            f"/dataset/groups/{dataset}",
+            "/organization/",
+            f"/organization/{org}",
+            f"/organization/about/{org}",
+            "/topik",
+            "/statistik",
+            "/group/",
+            "/group/kependudukan",
+            "/group/about/kependudukan",
+            "/about",
+            "/user/login",
+            "/user/register",
+            "/user/reset",
+        ],
+        "editor": [
+            "/dashboard/datasets",
+            "/dashboard/organizations",
+            "/dashboard/groups",
+            "/dashboard/",
+            f"/user/{editor}",
+            f"/user/edit/{editor}",
+            f"/user/{editor}/api-tokens",
+            "/dataset/new",
+            f"/dataset/edit/{dataset}",
+            f"/dataset/{dataset}/resource/new",
+            f"/dataset/{dataset}/resource/{resource_id}/edit",
+            f"/dataset/delete/{dataset}",
+        ],
+        "opd_admin": [f"/organization/members/{org}", f"/organization/member_new/{org}", f"/organization/edit/{org}"],
+        "sysadmin": [
+            "/ckan-admin/",
+            "/ckan-admin/config",
+            "/ckan-admin/trash",
+            "/organization/new",
+            "/group/new",
+            "/user/",
+        ],
+    }
 
 
 # -- uploaded tables (portal previews) -----------------------------------------

@@ -23,7 +23,7 @@ from ckanext.solok.access import views as access_views
 from ckanext.solok.dcat import compat as dcat_compat
 from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.portal import helpers as portal_helpers
-from ckanext.solok.portal import i18n_audit, preview
+from ckanext.solok.portal import i18n_audit, labels, preview
 from ckanext.solok.portal import views as portal_views
 from ckanext.solok.sdi import facets, forms, validators
 from ckanext.solok.sdi import helpers as sdi_helpers
@@ -95,10 +95,11 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return facets.dataset_facets(facets_dict)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
-        return access_hooks.after_dataset_search(facets.label_facet_values(search_results))
+        return access_hooks.after_dataset_search(labels.after_dataset_search(facets.label_facet_values(search_results)))
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         access_hooks.after_dataset_show(context, pkg_dict)
+        labels.after_dataset_show(pkg_dict)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return access_index.before_dataset_index(pkg_dict)

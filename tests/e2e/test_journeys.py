@@ -17,12 +17,14 @@ def facet(page, title):
 
 
 def test_citizen_finds_previews_and_downloads_population_data(page, new_page, shot, tmp_path):
-    # The home page: Indonesian, a search box, topics and OPDs with counts, charts.
+    # The home page: Indonesian, a search box, the newest datasets, then the topics with counts.
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.locator("h1")).to_contain_text("Kota Solok")
     expect(page.locator("#solok-topics")).to_contain_text("Administrasi Kependudukan")
-    expect(page.locator(".solok-stats-panel .solok-bars li").first).to_be_visible()
+    newest = page.locator("#solok-newest-title + .solok-dataset-list li").first
+    expect(newest).to_be_visible()
+    assert newest.bounding_box()["y"] < page.locator("#solok-topics").bounding_box()["y"]
     shot(page, "home-desktop")
 
     expect(page.get_by_label("Cari data Kota Solok")).to_be_visible()  # the search box is labelled
@@ -194,7 +196,7 @@ def test_officer_uploads_a_spreadsheet_that_is_previewed(portal, page, shot, tmp
     expect(page.locator("h1")).to_contain_text("Luas Panen Padi Uji 2024")
     page.locator(".resource-item a.heading").first.click()
     expect(page.locator(".solok-preview-table tbody tr")).to_have_count(2)
-    expect(page.locator(".solok-preview-table tbody")).to_contain_text("212.5")
+    expect(page.locator(".solok-preview-table tbody")).to_contain_text("212,5")
     shot(page, "xlsx-preview")
 
 
@@ -256,8 +258,12 @@ def test_accessibility_basics_of_the_citizens_pages(page, portal):
         ".solok-hero label",
         ".solok-search-row .btn",
         ".solok-count",
-        ".solok-bar-value",
+        ".solok-meta",
     ):
+        ratios = journeys.contrast_ratios(page, selector)
+        assert ratios and min(ratios) >= 4.5, (selector, ratios)
+    page.goto(f"/dataset/{dataset['name']}")
+    for selector in (".solok-dataset-summary dt", ".solok-bar-value", ".solok-download"):
         ratios = journeys.contrast_ratios(page, selector)
         assert ratios and min(ratios) >= 4.5, (selector, ratios)
     page.goto(f"{resource}/pratinjau")

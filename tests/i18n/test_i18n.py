@@ -138,11 +138,15 @@ def test_javascript_messages_are_served_in_indonesian(app):
 
 @pytest.mark.usefixtures("clean_db")
 def test_dates_with_hours_follow_the_language_too(app):
-    """CKAN writes them in English order ("November 27, 2026, 22:17") in every language."""
+    """CKAN writes them in English order ("November 27, 2026, 22:17") in every language; the portal's
+    are in the language's order and in Jakarta time (ckan.display_timezone)."""
     user = factories.UserWithToken()
-    today = datetime.datetime.now(datetime.UTC).date()
+    jakarta = datetime.timezone(datetime.timedelta(hours=7))
+    today = datetime.datetime.now(jakarta).date()
     headers = {"Authorization": user["token"]}
     indonesian = app.get(f"/id/user/{user['name']}/api-tokens", headers=headers).get_data(as_text=True)
     english = app.get(f"/en/user/{user['name']}/api-tokens", headers=headers).get_data(as_text=True)
-    assert re.search(rf"{today.day} {MONTHS_ID[today.month - 1]} {today.year}, \d\d:\d\d \(UTC\)", indonesian)
-    assert re.search(rf"{today.strftime('%B')} {today.day}, {today.year}, \d\d:\d\d \(UTC\)", english)
+    assert re.search(rf"{today.day} {MONTHS_ID[today.month - 1]} {today.year}, \d\d:\d\d \(WIB\)", indonesian)
+    assert re.search(
+        rf"{today.strftime('%B')} {today.day}, {today.year}, \d\d:\d\d \(Western Indonesia Time\)", english
+    )

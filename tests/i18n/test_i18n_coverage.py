@@ -24,8 +24,19 @@ from ckan.tests import factories, helpers
 from flask import Blueprint, abort
 
 from ckanext.solok.portal import i18n_audit
-from tests.helpers import ROOT, english_left, indonesian_left, is_message, own_translations, visible_text
+from tests.helpers import (
+    ROOT,
+    crawl_pages,
+    english_left,
+    indonesian_left,
+    is_message,
+    own_translations,
+    untranslated_words,
+    visible_text,
+)
 
+#: A second demo dataset (the first is the population by kelurahan).
+OTHER = "jumlah-penduduk-menurut-kelompok-umur-dan-jenis-kelamin-kota-solok-2024"
 PLUGINS = "activity solok solok_search scheming_datasets scheming_organizations dcat solok_test_failure"
 
 
@@ -115,6 +126,11 @@ def portal(clean_db, cli):
     helpers.call_action("organization_member_create", id=org, username=opd_admin["name"], role="admin")
     group = factories.Group(name="kependudukan", title="Kependudukan", description="Data kependudukan.")
     helpers.call_action("member_create", id=group["id"], object=dataset["id"], object_type="package", capacity="public")
+    # A dataset in no topic, whose file has no description (CKAN then quotes the dataset's).
+    other = helpers.call_action("package_show", id=OTHER)
+    helpers.call_action(
+        "resource_patch", context={"user": sysadmin["name"]}, id=other["resources"][0]["id"], description=""
+    )
     return {"dataset": dataset, "org": org, "sysadmin": sysadmin, "editor": editor, "opd_admin": opd_admin}
 
 
@@ -124,32 +140,14 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
     resource = dataset["resources"][0]
     ed, adm, sys_ = portal["editor"], portal["opd_admin"], portal["sysadmin"]
 
-    # Citizens: home, search, facets, paging, dataset and resource pages, OPDs, topics, about.
-    for url in (
-        "/",
-        "/dataset/",
-        "/dataset/?q=penduduk",
-        "/dataset/?q=penduduk&organization=" + org,
-        "/dataset/?page=2",
-        "/dataset/?q=tidakadayangcocok",
-        f"/dataset/{dataset['name']}",
-        f"/dataset/{dataset['name']}/resource/{resource['id']}",
-        f"/dataset/activity/{dataset['name']}",
-        f"/dataset/groups/{dataset['name']}",
-        "/organization/",
-        f"/organization/{org}",
-        f"/organization/about/{org}",
-        "/topik",
-        "/statistik",
-        "/group/",
-        "/group/kependudukan",
-        "/group/about/kependudukan",
-        "/about",
-        "/user/login",
-        "/user/register",
-        "/user/reset",
-    ):
+    pages = crawl_pages(dataset["name"], resource["id"], org, ed["name"])
+
+    # Citizens: home, search, facets, paging, dataset, resource and preview pages, OPDs, topics, about.
+    for url in pages["anonymous"]:
         crawl.get(url)
+    other = helpers.call_action("package_show", id=OTHER)
+    crawl.get(f"/dataset/groups/{OTHER}")
+    crawl.get(f"/dataset/{OTHER}/resource/{other['resources'][0]['id']}")
     crawl.get("/dataset/tidak-ada", status=404)
     crawl.get("/solok-test/failure", status=500)
     crawl.get(f"/dataset/edit/{dataset['name']}", status=403)
@@ -171,20 +169,7 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
     crawl.get(link.group(0).split("test.ckan.net", 1)[1].removeprefix(prefix))
 
     # OPD editor: dashboard, profile, tokens, the dataset and resource forms with errors.
-    for url in (
-        "/dashboard/datasets",
-        "/dashboard/organizations",
-        "/dashboard/groups",
-        "/dashboard/",
-        f"/user/{ed['name']}",
-        f"/user/edit/{ed['name']}",
-        f"/user/{ed['name']}/api-tokens",
-        "/dataset/new",
-        f"/dataset/edit/{dataset['name']}",
-        f"/dataset/{dataset['name']}/resource/new",
-        f"/dataset/{dataset['name']}/resource/{resource['id']}/edit",
-        f"/dataset/delete/{dataset['name']}",
-    ):
+    for url in pages["editor"]:
         crawl.get(url, token=ed["token"])
     crawl.post("/dataset/new", {"save": "continue", "title": "", "name": "", "owner_org": ""}, token=ed["token"])
     crawl.post(
@@ -249,7 +234,7 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
     )
 
     # OPD admin: member management, including an invitation by e-mail.
-    for url in (f"/organization/members/{org}", f"/organization/member_new/{org}", f"/organization/edit/{org}"):
+    for url in pages["opd_admin"]:
         crawl.get(url, token=adm["token"])
     crawl.post(
         f"/organization/member_new/{org}",
@@ -260,7 +245,7 @@ def crawl_all(app: Any, portal: dict[str, Any], prefix: str, inbox: _Inbox) -> C
     crawl.post(f"/organization/member_new/{org}", {"username": "", "role": "editor"}, token=adm["token"])
 
     # Sysadmin: administration pages, new OPD and topic forms.
-    for url in ("/ckan-admin/", "/ckan-admin/config", "/ckan-admin/trash", "/organization/new", "/group/new", "/user/"):
+    for url in pages["sysadmin"]:
         crawl.get(url, token=sys_["token"])
     crawl.post("/organization/new", {"title": "", "name": "", "save": ""}, token=sys_["token"])
     return crawl
@@ -281,6 +266,8 @@ def test_every_page_in_scope_reads_in_indonesian(app, portal, inbox):
     missing = {m for m in i18n_audit.looked_up if is_message(m) and m not in ours}
     looked_up = len(i18n_audit.looked_up)
     english = {label: left for label, chunks in crawl.pages.items() if (left := english_left(chunks))}
+    # What a visitor reads, whatever produced it: licence titles, stored notes, field values, dates.
+    foreign = {label: left for label, chunks in crawl.pages.items() if (left := untranslated_words(chunks))}
     chunks = sum(len(c) for c in crawl.pages.values())
     english_chunks = sum(len(v) for v in english.values())
     coverage = 100.0 * (looked_up - len(missing)) / max(looked_up, 1)
@@ -294,6 +281,7 @@ def test_every_page_in_scope_reads_in_indonesian(app, portal, inbox):
     details = {
         "missing": sorted(missing),
         "english": english,
+        "untranslated_words": foreign,
     }
     (ROOT / "var" / "i18n-coverage.json").write_text(
         json.dumps(details, indent=1, ensure_ascii=False), encoding="utf-8"
@@ -302,6 +290,7 @@ def test_every_page_in_scope_reads_in_indonesian(app, portal, inbox):
     assert looked_up > 300, "the crawl rendered too little to measure anything"
     assert not missing, f"{len(missing)} messages have no Indonesian translation: {sorted(missing)}"
     assert not english, f"English text on /id/ pages: {english}"
+    assert not foreign, f"English words or raw values on /id/ pages: {foreign}"
     # Our catalogue, not core's differently worded one, speaks on every page (glossary terms).
     core_wording = re.compile(r"\b(Kumpulan data|Sumberdaya|Grup|Perbaharui|Setel ulang|password|Username)\b", re.I)
     assert not {

@@ -93,8 +93,12 @@ def test_home_page(app, catalogue):
     assert re.search(r"<strong>3</strong>\s*dataset", hero) and re.search(r"<strong>2</strong>\s*OPD", hero)
     topics = body.split('id="solok-topics"')[1].split("</section>")[0]
     assert "Kesehatan" in topics and "2 dataset" in topics and "kategori=1.02" in topics
-    assert "Dinas Kesehatan" in body and "organization=dinkes" in body
-    assert "Gizi Baru" in body.split('id="solok-newest-title"')[1]
+    # The data first: the newest datasets (with their OPD) come before the topics.
+    newest = body.split('id="solok-newest-title"')[1].split("</section>")[0]
+    assert "Gizi Baru" in newest and "Dinas Kesehatan" in newest
+    assert body.index('id="solok-newest-title"') < body.index('id="solok-topics"')
+    # OPDs and figures have their own pages: no second list or chart of them here.
+    assert 'href="/organization/"' in body and "organization=dinkes" not in body and "solok-bars" not in body
     assert "3 dari 3 dataset memiliki seluruh metadata wajib SDI." in body
     for hidden in HIDDEN:
         assert hidden not in body, hidden

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 
 from ckanext.solok.access.rules import may_see_files, user_name
 
@@ -19,6 +19,8 @@ def _guard_download() -> None:
     package = resource.package
     dataset = {"accessRights": package.extras.get("accessRights"), "owner_org": package.owner_org}
     if not may_see_files(dataset, user_name()):
+        # The error page tells a citizen how to request the data, and whom (templates/error_document_template.html).
+        g.solok_restricted_owner = package.owner_org or ""
         tk.abort(
             403,
             tk._(

@@ -6,13 +6,14 @@ They present what ``stats``, ``charts`` and ``preview`` compute; no domain modul
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 from werkzeug.exceptions import default_exceptions
 
-from ckanext.solok.portal import charts, preview, stats, theme
+from ckanext.solok.portal import charts, dataset_page, labels, preview, stats, suggest, theme
 from ckanext.solok.sdi import vocabularies
 
 
@@ -58,6 +59,12 @@ def solok_chart_items(items: list[dict[str, Any]], facet: str, limit: int = 0) -
     ]
 
 
+def solok_line_chart(bars: list[dict[str, Any]], title: str) -> Any:
+    """A time series (``preview.chart``'s bars, in order) as an SVG line, values written the page's way."""
+    points = [{"label": b["label"], "value": b["value"], "text": solok_number(b["value"])} for b in bars]
+    return charts.line_chart(points, title)
+
+
 def solok_growth_chart(growth: list[dict[str, Any]]) -> Any:
     """The catalogue's size month by month, as an SVG column chart."""
     points = [{"label": g["month"], "total": g["total"]} for g in growth[-24:]]
@@ -79,9 +86,21 @@ def solok_preview_format(resource: dict[str, Any]) -> str | None:
     return preview.preview_format(resource)
 
 
+#: Digits after the decimal separator in tables and charts (0,4615384615384616 reads as 0,462).
+NUMBER_PATTERN = "#,##0.###"
+
+
 def solok_number(value: float) -> str:
-    """A number written the way the page's language writes it (85.553 in Indonesian)."""
-    return tk.h.localised_number(int(value) if float(value).is_integer() else value)
+    """A number written the way the page's language writes it (85.553 and 0,462 in Indonesian)."""
+    return format_decimal(value, NUMBER_PATTERN)
+
+
+def solok_cell(table: preview.Table, index: int, text: str) -> str:
+    """A cell of a preview table: numbers of a numeric column as the page's language writes them."""
+    if index not in table.numeric:
+        return text
+    value = preview.number(text, table.indonesian_numbers)
+    return text if value is None else solok_number(value)
 
 
 def solok_brand() -> dict[str, str]:
@@ -101,10 +120,11 @@ def render_datetime(
     with_hours: bool = False,
     with_seconds: bool = False,
 ) -> str:
-    """CKAN's ``render_datetime``, with hours written in the language's order.
+    """CKAN's ``render_datetime``, with hours written in the language's order, in ``ckan.display_timezone``.
 
     CKAN 2.12 formats dates with hours as "MMMM d, YYYY, HH:mm" whatever the
-    language ("November 27, 2026, 22:17" on an Indonesian page).
+    language ("November 27, 2026, 22:17" on an Indonesian page). The portal
+    sets the display time zone to Asia/Jakarta (WIB).
     """
     if not with_hours or with_seconds or date_format:
         return next_helper(datetime_, date_format, with_hours, with_seconds)
@@ -113,7 +133,63 @@ def render_datetime(
         return next_helper(datetime_, date_format, with_hours, with_seconds)
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
-    return f"{format_date(value, 'long')}, {format_time(value, 'HH:mm')} ({format_datetime(value, 'z')})"
+    value = value.astimezone(tk.h.get_display_timezone())
+    # rebase=False: Flask-Babel would move the time back to its own zone (UTC).
+    day, time = format_date(value, "long", rebase=False), format_time(value, "HH:mm", rebase=False)
+    zone = format_datetime(value, "z", rebase=False)
+    if zone[:1] in "+-" or zone.startswith("GMT"):  # no short name in this language: "Western Indonesia Time"
+        zone = format_datetime(value, "zzzz", rebase=False)
+    return f"{day}, {time} ({zone})"
+
+
+def solok_as_list(value: Any) -> list[Any]:
+    """A multiple-choice value as a list, whether stored as a list, as JSON or as one value."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            return [value]
+        return loaded if isinstance(loaded, list) else [value]
+    return [value] if value not in (None, "") else []
+
+
+#: A Font Awesome icon (shipped with CKAN) per EU data theme of a topic (``theme`` in schemas/vocabularies/urusan.yaml).
+_THEME_ICONS = {
+    "EDUC": "graduation-cap",
+    "HEAL": "heart-pulse",
+    "REGI": "city",
+    "JUST": "scale-balanced",
+    "SOCI": "people-group",
+    "ECON": "chart-line",
+    "AGRI": "wheat-awn",
+    "ENVI": "leaf",
+    "TRAN": "bus",
+    "TECH": "microchip",
+    "GOVE": "landmark",
+    "ENER": "bolt",
+}
+
+
+def solok_topic_icon(code: str) -> str:
+    """The icon name of a topic (Kode Urusan), by its data theme; a folder for a topic without one."""
+    term = vocabularies.vocabulary("urusan").get(code)
+    theme = str((term.extra if term else {}).get("theme") or "")
+    return _THEME_ICONS.get(theme.rsplit("/", 1)[-1], "folder-open")
+
+
+def solok_contacts() -> dict[str, dict[str, str]]:
+    """The Walidata's and the PPID's contact (``ckanext.solok.contact.*``); empty options are left out."""
+    found: dict[str, dict[str, str]] = {"walidata": {}, "ppid": {}}
+    for who, keys in (("walidata", ("name", "address", "phone", "email")), ("ppid", ("name", "url", "email"))):
+        for key in keys:
+            value = str(tk.config.get(f"ckanext.solok.contact.{who}_{key}") or "").strip()
+            if value:
+                found[who][key] = value
+        if "phone" in found[who]:
+            found[who]["tel"] = "".join(c for c in found[who]["phone"] if c.isdigit() or c == "+")
+    return found
 
 
 def get_helpers() -> dict[str, Any]:
@@ -122,9 +198,23 @@ def get_helpers() -> dict[str, Any]:
         "solok_home": solok_home,
         "solok_chart_items": solok_chart_items,
         "solok_growth_chart": solok_growth_chart,
+        "solok_line_chart": solok_line_chart,
         "solok_preview": solok_preview,
         "solok_preview_format": solok_preview_format,
         "solok_brand": solok_brand,
         "solok_number": solok_number,
+        "solok_cell": solok_cell,
         "solok_error_content": solok_error_content,
+        "solok_as_list": solok_as_list,
+        "solok_contacts": solok_contacts,
+        "solok_topic_icon": solok_topic_icon,
+        "solok_did_you_mean": suggest.did_you_mean,
+        "solok_activity_type_label": labels.activity_type_label,
+        "solok_main_table": dataset_page.main_table,
+        "solok_filesize": dataset_page.filesize,
+        "solok_readable_date": dataset_page.readable_date,
+        "solok_period": dataset_page.period,
+        "solok_opd_contact": dataset_page.opd_contact,
+        "solok_related": dataset_page.related,
+        "solok_use_data": dataset_page.use_data,
     }

@@ -59,7 +59,7 @@ DELIMITERS = (",", ";", "\t", "|")
 SNIFF_CHARS = 16_384
 SNIFF_ROWS = 50
 #: Changes whenever what is cached changes shape or meaning, so that older entries are not used.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 # -- Messages ----------------------------------------------------------------------
 # Kept as a code and parameters (cached previews are shared by visitors of every
@@ -86,6 +86,10 @@ _MESSAGES: dict[str, Callable[[], str]] = {
     # Notes shown with a table.
     "windows_1252": lambda: tk._("The file is not in UTF-8; it is shown as Windows-1252 text."),
     "first_sheet": lambda: tk._("First sheet: {name}"),
+    "title_rows": lambda: tk._("Rows above the header were read as the table's title: {text}."),
+    "total_rows": lambda: tk._(
+        "The last row sums the others: it is shown under the table and left out of the count and the chart."
+    ),
     "first_columns": lambda: tk._("Only the first {n} columns are shown."),
     "stopped_rows": lambda: tk._(
         "The preview stopped after reading {n} rows (empty rows included); later rows are not shown."
@@ -213,6 +217,8 @@ class Table:
     #: Numbers written the Indonesian way (1.234,5): files saved with ";" by
     #: spreadsheets set to Indonesian.
     indonesian_numbers: bool = False
+    #: Rows at the end that sum the others ("Jumlah"): shown apart, never counted or charted.
+    totals: list[list[str]] = field(default_factory=list)
 
     @property
     def header(self) -> list[str]:
@@ -337,39 +343,72 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
+#: Rows above the header an OPD's file may have (a title, a subtitle, the source), recognised as such.
+TITLE_ROWS = 10
+#: A last row that sums the others: its first filled cell says so.
+_TOTAL_ROW = re.compile(r"^\s*(jumlah|total|grand total|total keseluruhan)\b", re.IGNORECASE)
+
+
+def _filled(row: Sequence[str]) -> int:
+    return sum(1 for c in row if c.strip())
+
+
+def header_index(rows: Sequence[Sequence[str]]) -> int:
+    """Which of the first rows is the header: the first with two or more filled cells. Rows above it fill
+    one cell (a title "Realisasi APBD 2024", a source line, a merged title cell); a table of one column
+    has no title rows."""
+    for i, row in enumerate(rows[: TITLE_ROWS + 1]):
+        if _filled(row) >= 2:
+            return i
+    return 0
+
+
+def split_totals(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """The data rows and the total rows at their end ("Jumlah", "Total"), which are not data."""
+    end = len(rows)
+    while end > 1 and _TOTAL_ROW.match(next((c for c in rows[end - 1] if c.strip()), "")):
+        end -= 1
+    return rows[:end], rows[end:]
+
+
 def _collect(
     records: Iterable[Sequence[Any]], budget: _Budget, max_rows: int, cell: Callable[[Any], str] | None = None
-) -> tuple[list[str], list[list[str]], bool, _Exhausted | None]:
-    """The header (the first row that is not empty) and up to ``max_rows`` data rows.
+) -> tuple[list[str], list[list[str]], bool, _Exhausted | None, list[list[str]]]:
+    """The header, up to ``max_rows`` data rows, and the title rows found above the header.
 
-    Empty rows are skipped but count against the limits. When a limit is reached
-    after some data, the table ends there (the last item says which limit);
-    before any, there is no table.
+    The header is the first row that is not empty, unless title rows come first
+    (:func:`header_index`). Empty rows are skipped but count against the limits.
+    When a limit is reached after some data, the table ends there (the fourth
+    item says which limit); before any, there is no table.
     """
-    header: list[str] | None = None
-    rows: list[list[str]] = []
+    found: list[list[str]] = []
     truncated = False
     stopped = None
+    wanted = max_rows + 1 + TITLE_ROWS
     try:
         for record in records:
             budget.row(len(record))
             cells = [cell(v) for v in record[: MAX_COLUMNS + 1]] if cell else list(record[: MAX_COLUMNS + 1])
             if not any(c.strip() for c in cells):
                 continue
-            if header is None:
-                header = cells
-            elif len(rows) < max_rows:
-                rows.append(cells)
+            if len(found) < wanted:
+                found.append(cells)
             else:
                 truncated = True
                 break
     except _Exhausted as limit:
-        if not rows:
+        if len(found) < 2:
             raise limit.error() from None
         stopped = limit
-    if header is None:
+    if not found:
         raise PreviewError("empty")
-    return header, rows, truncated, stopped
+    start = header_index(found)
+    header, rows = found[start], found[start + 1 :]
+    if len(rows) > max_rows:
+        rows, truncated = rows[:max_rows], True
+    if not rows and stopped is not None:
+        raise stopped.error()
+    return header, rows, truncated, stopped, found[:start]
 
 
 def parse_csv(data: bytes, limits: Limits) -> Table:
@@ -377,10 +416,10 @@ def parse_csv(data: bytes, limits: Limits) -> Table:
     delimiter = detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header, rows, truncated, stopped = _collect(reader, _Budget(limits), limits.max_rows)
+        header, rows, truncated, stopped, titles = _collect(reader, _Budget(limits), limits.max_rows)
     except csv.Error:
         raise PreviewError("bad_csv") from None
-    return _table(header, rows, notes, truncated, stopped, indonesian=delimiter == ";")
+    return _table(header, rows, notes, truncated, stopped, indonesian=delimiter == ";", titles=titles)
 
 
 def _cell(value: Any) -> str:
@@ -497,7 +536,9 @@ def parse_xlsx(data: bytes, limits: Limits) -> Table:
         # Rows as wide as their cells, whatever size the sheet declares (A1:XFD1048576
         # would give every empty row 16,384 cells).
         sheet.reset_dimensions()
-        header, rows, truncated, stopped = _collect(sheet.iter_rows(values_only=True), budget, limits.max_rows, _cell)
+        header, rows, truncated, stopped, titles = _collect(
+            sheet.iter_rows(values_only=True), budget, limits.max_rows, _cell
+        )
         notes: list[Note] = [("first_sheet", {"name": sheet.title})] if len(book.sheetnames) > 1 else []
     except PreviewError:
         raise
@@ -509,7 +550,7 @@ def parse_xlsx(data: bytes, limits: Limits) -> Table:
     finally:
         if book is not None:
             book.close()
-    return _table(header, rows, notes, truncated, stopped)
+    return _table(header, rows, notes, truncated, stopped, titles=titles)
 
 
 def _table(
@@ -519,8 +560,16 @@ def _table(
     truncated: bool,
     stopped: _Exhausted | None = None,
     indonesian: bool = False,
+    titles: list[list[str]] | None = None,
 ) -> Table:
     notes = list(notes)
+    if titles:
+        notes.append(("title_rows", {"text": " / ".join(" ".join(c.strip() for c in r if c.strip()) for r in titles)}))
+    totals: list[list[str]] = []
+    if not truncated and stopped is None:  # only the file's real last rows sum the others
+        rows, totals = split_totals(rows)
+        if totals:
+            notes.append(("total_rows", {"n": len(totals)}))
     if len(header) > MAX_COLUMNS or any(len(r) > MAX_COLUMNS for r in rows):
         notes.append(("first_columns", {"n": MAX_COLUMNS}))
         header, rows = header[:MAX_COLUMNS], [r[:MAX_COLUMNS] for r in rows]
@@ -529,10 +578,14 @@ def _table(
         truncated = True
     while header and not header[-1].strip() and all(len(r) < len(header) or not r[len(header) - 1] for r in rows):
         header = header[:-1]
-    width = max([len(header)] + [len(r) for r in rows])
+    totals = [r[:MAX_COLUMNS] for r in totals]
+    width = max([len(header)] + [len(r) for r in rows + totals])
     columns = [h.strip() for h in header + [""] * (width - len(header))]
     rows = [r + [""] * (width - len(r)) for r in rows]
-    table = Table(columns=columns, rows=rows, notes=notes, truncated=truncated, indonesian_numbers=indonesian)
+    totals = [r + [""] * (width - len(r)) for r in totals]
+    table = Table(
+        columns=columns, rows=rows, notes=notes, truncated=truncated, indonesian_numbers=indonesian, totals=totals
+    )
     table.numeric = [i for i in range(width) if _is_numeric_column(rows, i, indonesian)]
     return table
 
@@ -673,12 +726,20 @@ def default_columns(table: Table) -> tuple[int, int]:
     return label, value
 
 
-def chart(table: Table, label: int, value: int, limit: int = 30) -> list[dict[str, Any]]:
-    """Bars ``{"label", "value", "percent"}`` of numeric column ``value`` by column ``label``."""
+def chart(
+    table: Table, label: int, value: int, limit: int = 30, where: tuple[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """Bars ``{"label", "value", "percent"}`` of numeric column ``value`` by column ``label``.
+
+    ``where`` (a column and a value) keeps only the rows of one series of a long table.
+    """
     if value not in table.numeric or not 0 <= label < len(table.columns):
         return []
+    rows = table.rows
+    if where is not None and 0 <= where[0] < len(table.columns):
+        rows = [r for r in rows if r[where[0]].strip() == where[1]]
     bars = []
-    for row in table.rows[:limit]:
+    for row in rows[:limit]:
         amount = number(row[value], table.indonesian_numbers)
         if amount is not None:
             bars.append({"label": row[label], "value": amount})

@@ -7,11 +7,11 @@ import logging
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 from flask.wrappers import Response
 
 from ckanext.solok.access import rules as access
-from ckanext.solok.portal import preview, stats
+from ckanext.solok.portal import preview, series, stats
 
 log = logging.getLogger(__name__)
 
@@ -82,19 +82,45 @@ def resource_preview(id: str, resource_id: str) -> str:
         return tk.abort(404, tk._("Resource not found"))
     user = tk.current_user.name if tk.current_user.is_authenticated else None
     if not access.may_see_files(package, user):
+        g.solok_restricted_owner = package.get("owner_org") or ""
         return tk.abort(
             403,
             tk._("The files of this dataset are restricted (Klasifikasi Akses: Terbatas); there is no preview."),
         )
     view = preview.preview_context(package, resource, _int_arg("page", 1))
     table = view["table"]
-    label, value = (-1, -1) if table is None else preview.default_columns(table)
+    label, value = (-1, -1) if table is None else series.default_columns(table)
     label, value = _int_arg("label", label), _int_arg("value", value)
-    bars = preview.chart(table, label, value) if table is not None else []
+    choices = series.filters(table, label) if table is not None else []
+    where = _chosen_filter(choices)
+    bars = preview.chart(table, label, value, where=where) if table is not None else []
     return tk.render(
         "solok/preview.html",
-        extra_vars={"pkg": package, "res": resource, "view": view, "bars": bars, "label": label, "value": value},
+        extra_vars={
+            "pkg": package,
+            "res": resource,
+            "view": view,
+            "bars": bars,
+            "label": label,
+            "value": value,
+            "filters": choices,
+            "where": where,
+            "kind": series.kind(table, label) if table is not None else "bar",
+        },
     )
+
+
+def _chosen_filter(choices: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The series asked for (``filter=<column>:<value>``, empty for all rows); the first one by default."""
+    asked = request.args.get("filter")
+    if asked is None:
+        return choices[0] if choices else None
+    column, _, value = asked.partition(":")
+    try:
+        chosen = (int(column), value)
+    except ValueError:
+        return None
+    return chosen if chosen in choices else None
 
 
 def preview_blueprint() -> Blueprint:

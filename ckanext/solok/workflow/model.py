@@ -8,11 +8,17 @@ event commits or rolls back together with the dataset change it records.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
+
+log = logging.getLogger(__name__)
 
 metadata = sa.MetaData()
 
@@ -28,6 +34,36 @@ event_table = sa.Table(
     sa.Column("note", sa.UnicodeText, nullable=False),
     sa.Column("created", sa.DateTime, nullable=False),
 )
+
+
+# -- Notes the portal writes itself ------------------------------------------------
+# Stored as a code with parameters, not as text in the language of whoever
+# triggered them, and put into each reader's language when read (:func:`note_text`).
+# A person's note is stored as they wrote it.
+
+PORTAL_NOTE = "solok-note:"
+_PORTAL_NOTES: dict[str, Callable[[], str]] = {
+    "changed_after_publication": lambda: tk._("Changed by the producer after publication; back to review."),
+}
+
+
+def portal_note(code: str, **params: Any) -> str:
+    """The stored form of one of the portal's own notes."""
+    if code not in _PORTAL_NOTES:
+        raise ValueError(f"unknown workflow note {code!r}")
+    return PORTAL_NOTE + json.dumps({"code": code, "params": params}, ensure_ascii=False, sort_keys=True)
+
+
+def note_text(stored: str | None) -> str:
+    """A stored note as the reader reads it: a portal note in the current language, a person's as written."""
+    if not stored or not stored.startswith(PORTAL_NOTE):
+        return stored or ""
+    try:
+        data = json.loads(stored[len(PORTAL_NOTE) :])
+        return _PORTAL_NOTES[data["code"]]().format(**data.get("params") or {})
+    except (ValueError, KeyError, TypeError, IndexError):
+        log.warning("Unreadable workflow note %r", stored)
+        return ""
 
 
 def record(
@@ -60,7 +96,7 @@ def events(package_id: str) -> list[dict[str, Any]]:
         {
             "from_status": r["from_status"],
             "to_status": r["to_status"],
-            "note": r["note"],
+            "note": note_text(r["note"]),
             "created": r["created"].isoformat(),
             "user_id": r["user_id"],
             "user_name": r["user_name"],
@@ -80,7 +116,7 @@ def last_events(package_ids: list[str], to_status: str | None = None) -> dict[st
     query = query.distinct(event_table.c.package_id).order_by(
         event_table.c.package_id, event_table.c.created.desc(), event_table.c.id.desc()
     )
-    return {r["package_id"]: dict(r) for r in model.Session.execute(query).mappings()}
+    return {r["package_id"]: dict(r, note=note_text(r["note"])) for r in model.Session.execute(query).mappings()}
 
 
 def last_publication_event(package_id: str, published: str) -> dict[str, Any] | None:

@@ -119,7 +119,7 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
     ):
         # A producer changed a published dataset: hidden again until the Walidata publishes it.
         decided.new = s.SUBMITTED
-        decided.note = tk._("Changed by the producer after publication; back to review.")
+        decided.note = audit.portal_note("changed_after_publication")
         decided.mail = "submit"
         pkg.private = True
         pkg.extras = dict(pkg.extras or {}, **{s.FIELD: decided.new})
