@@ -19,9 +19,7 @@ BAD_PARAMS = [
     ({"sort": "no_such_field asc"}, "tidak dikenal"),
     ({"sort": "title_string sideways"}, "urutan"),
     ({"sort": "name asc; DROP TABLE package"}, "urutan"),
-    ({"rows": "-1"}, "rows"),
-    ({"rows": "lots"}, "rows"),
-    ({"start": "-5"}, "start"),
+    # rows=-1, rows=lots, start=-5 are CKAN's own validation errors: 409 (test_solr_parity.py).
     ({"start": "99999999999999999999"}, "start"),
     ({"q": "'; DROP TABLE solok_search_index; --"}, "sintaks"),
     ({"fq": "name:x') OR 1=1 --"}, "sintaks"),
