@@ -164,13 +164,21 @@ def test_facets_count_each_dataset_once_per_value(make_dataset):
 
 
 @pytest.mark.parametrize("q", ["--included", "+-included", "-+included", "NOT -included", "a --b"])
-def test_two_modifiers_before_a_term_are_a_syntax_error(app, clean_db, q):
-    with pytest.raises(SearchQueryError, match="Invalid query syntax"):
+def test_two_modifiers_before_a_term_are_a_syntax_error_as_on_solr(app, make_dataset, q):
+    """Solr cannot parse them; CKAN reports its error as a ``SearchError``: the page's error box, API 409."""
+    make_dataset(name="termasuk", title="Termasuk")
+    with pytest.raises(search.SearchError, match="Invalid query syntax"):
         search.query_for(model.Package).run({"q": q})
-    res = app.get("/api/3/action/package_search", query_string={"q": q}, status=400)
+    res = app.get("/api/3/action/package_search", query_string={"q": q}, status=409)
+    assert res.json["error"]["__type"] == "Search Error"
     assert "sintaks" in res.json["error"]["message"].lower()
-    page = app.get("/en/dataset/", query_string={"q": q}, status=400).get_data(as_text=True)
-    assert "Invalid query syntax" in page
+    page = app.get("/en/dataset/", query_string={"q": q}).get_data(as_text=True)
+    assert 'id="search-error"' in page and "error while searching" in page
+    # Where CKAN lets a search error escape (feeds, organisation pages) it is a 400, not a 500.
+    feed = app.get("/feeds/custom.atom", query_string={"q": q}, status=400).get_data(as_text=True)
+    assert "sintaks" in feed.lower()
+    org = model.Group.get(model.Package.get("termasuk").owner_org).name
+    app.get(f"/organization/{org}", query_string={"q": q}, status=400)
 
 
 def test_one_modifier_in_a_group_stays_valid(make_dataset):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError
 from ckan.types import Action, Context, DataDict
 
 from ckanext.solok.search import errors as search_errors
@@ -26,7 +26,7 @@ def package_search(original: Action, context: Context, data_dict: DataDict) -> A
     try:
         search_limits.check_request(data_dict)
         return original(context, data_dict)
-    except SearchQueryError as e:
+    except SearchError as e:
         search_errors.abort_for_page(e)
         raise
 

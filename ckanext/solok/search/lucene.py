@@ -29,7 +29,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError, SearchQueryError
 from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser
@@ -65,6 +65,14 @@ def parse(text: str) -> tree.Item:
 _MODIFIERS = (tree.Not, tree.Prohibit, tree.Plus)
 
 
+class UnparsableQuery(SearchError):
+    """A query Lucene itself cannot parse, which CKAN on Solr reports as a ``SearchError``.
+
+    CKAN's ``/dataset`` page then shows its "error while searching" box and the
+    action API answers 409 ``Search Error``, as with Solr's syntax error.
+    """
+
+
 def _one_modifier_per_clause(text: str, parsed: tree.Item) -> None:
     """Refuse ``--a``, ``+-a``, ``NOT -a``: Lucene's grammar allows one ``+``, ``-`` or ``NOT`` before a clause.
 
@@ -74,7 +82,7 @@ def _one_modifier_per_clause(text: str, parsed: tree.Item) -> None:
     while stack:
         node = stack.pop()
         if isinstance(node, _MODIFIERS) and isinstance(node.a, _MODIFIERS):
-            raise SearchQueryError(
+            raise UnparsableQuery(
                 tk._("Invalid query syntax in {query!r}: {error}").format(
                     query=text, error=tk._("only one of +, - or NOT may stand before a term or a group")
                 )
