@@ -130,6 +130,8 @@ def test_dates_are_stored_and_returned_to_the_millisecond(cli, make_dataset):
     # A range on the stored value finds the dataset at both of its ends.
     stamp = shown["metadata_modified"]
     assert count(fq=f'metadata_modified:["{stamp}" TO "{stamp}"]') == 1
+    # A bound in microseconds (package_show's) is read to the millisecond, as Solr reads it.
+    assert count(fq=f"metadata_modified:[{dataset['metadata_modified']}Z TO *]") == 1
 
 
 # -- facet counts count datasets ------------------------------------------------------------
