@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Command 2: set everything up and run the whole test suite and the linter.
-# Extra arguments go to pytest (e.g. scripts/test.sh -k search -x).
+# Command 2: set everything up and run the linter, the whole test suite and
+# CKAN's own search tests against the backend (scripts/conformance.sh).
+# Extra arguments go to pytest (e.g. scripts/test.sh -k search -x) and skip
+# the conformance run.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -34,5 +36,14 @@ status=$?
 set -e
 if [ "$status" = 5 ]; then
   die "pytest collected no tests"
+fi
+# The whole run also runs CKAN's own search tests against the backend; a
+# targeted run (pytest arguments given) skips them: scripts/conformance.sh runs them alone.
+if [ "$#" = 0 ]; then
+  set +e
+  bash "$ROOT/scripts/conformance.sh"
+  conformance=$?
+  set -e
+  if [ "$status" = 0 ]; then status=$conformance; fi
 fi
 exit "$status"

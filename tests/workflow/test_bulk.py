@@ -4,27 +4,9 @@ from __future__ import annotations
 
 import pytest
 from ckan import model
-from ckan.logic.action import update as ckan_update
 from ckan.tests import helpers
 
 from tests.helpers import api, in_status
-
-
-def test_ckans_own_bulk_update_still_fails(roles):
-    """Canary: CKAN 2.12.0's bulk_update_public passes rows, not ids, to package_patch.
-
-    The project's actions replace CKAN's instead of chaining them because of
-    this; if this test fails, CKAN fixed it and they could chain to it.
-    """
-    in_status(roles, "draft")
-    dataset_id = model.Package.get("ds-uji").id
-    context = {"user": roles["users"]["sysadmin"]["name"], "ignore_auth": True}
-    try:
-        with pytest.raises(Exception):  # noqa: B017 - any failure: the original is unusable
-            ckan_update.bulk_update_public(context, {"datasets": [dataset_id], "org_id": roles["opd"]["id"]})
-    finally:
-        model.Session.rollback()
-    assert helpers.call_action("package_show", id="ds-uji")["solok_status"] == "draft"
 
 
 def test_only_the_named_opds_datasets_change(roles, app):

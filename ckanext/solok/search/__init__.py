@@ -77,4 +77,5 @@ def install() -> None:
             owner[name] = dispatch
         else:
             setattr(owner, name, dispatch)
+    index.watch_writes()
     log.debug("solok_search: PostgreSQL search backend installed")

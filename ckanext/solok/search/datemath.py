@@ -77,6 +77,8 @@ def resolve(value: str, now: dt.datetime | None = None) -> dt.datetime:
             raise SearchQueryError(tk._("Invalid date {value!r}: {error}").format(value=value, error=e)) from e
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
+    # Solr reads instants to the millisecond, as the index stores them.
+    when = when.replace(microsecond=when.microsecond // 1000 * 1000)
     rest = text[anchor.end() :]
     pos = 0
     while pos < len(rest):

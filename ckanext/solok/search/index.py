@@ -7,6 +7,11 @@ permission labels, ``data_dict``/``validated_data_dict``) and sends it to
 gives it a connection whose ``add`` upserts a row through ``model.Session``:
 the row is written in the dataset's own transaction, so both commit or roll
 back together.
+
+An index change made where the transaction holds no other write (``ckan
+search-index clear <dataset>``, ``clear-orphans``, ``index_package()`` from a
+script) has no dataset change to wait for: it is committed at once, as
+Solr's own ``commit`` would make it durable.
 """
 
 from __future__ import annotations
@@ -48,9 +53,25 @@ def _strings(value: Any) -> list[str]:
 
 def _instant(value: Any) -> dt.datetime | None:
     try:
-        return isoparse(str(value)) if value else None
+        instant = isoparse(str(value)) if value else None
     except ValueError:
         return None
+    return instant.replace(microsecond=instant.microsecond // 1000 * 1000) if instant else None
+
+
+def solr_date(value: Any) -> Any:
+    """A date field's value as Solr stores and returns it: to the millisecond.
+
+    >>> solr_date("2014-06-10T08:24:12.782257Z"), solr_date("2014-06-10T08:24:12.000001Z")
+    ('2014-06-10T08:24:12.782Z', '2014-06-10T08:24:12Z')
+    """
+    if isinstance(value, list):
+        return [solr_date(v) for v in value]
+    instant = _instant(value) if isinstance(value, str) and value.endswith("Z") else None
+    if instant is None:
+        return value
+    millis = instant.microsecond // 1000
+    return instant.strftime("%Y-%m-%dT%H:%M:%S") + (f".{millis:03d}" if millis else "") + "Z"
 
 
 def normalise(doc: dict[str, Any]) -> dict[str, list[str]]:
@@ -114,16 +135,59 @@ _UPSERT = sa.text(
 )
 
 
+#: ``Session.info`` key: the transaction holds writes other than the index's own.
+_OTHER_WRITES = "solok_search_other_writes"
+#: Execution option that marks the index's own statements.
+_INDEX_STATEMENT = "solok_search_index"
+
+
+def _note_flush(session: Any, flush_context: Any, instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[_OTHER_WRITES] = True
+
+
+def _note_statement(state: Any) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and not state.execution_options.get(_INDEX_STATEMENT):
+        state.session.info[_OTHER_WRITES] = True
+
+
+def _forget_writes(session: Any, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_OTHER_WRITES, None)
+
+
+def watch_writes() -> None:
+    """Track, per transaction of ``model.Session``, whether it writes anything besides the index (idempotent)."""
+    for name, listener in (
+        ("before_flush", _note_flush),
+        ("do_orm_execute", _note_statement),
+        ("after_transaction_end", _forget_writes),
+    ):
+        if not sa.event.contains(model.Session, name, listener):
+            sa.event.listen(model.Session, name, listener)
+
+
+def _settle() -> None:
+    """Commit an index change that no other write of the transaction waits for."""
+    session = model.Session()
+    alone = not (session.info.get(_OTHER_WRITES) or session.new or session.dirty or session.deleted)
+    if alone and not session.in_nested_transaction():
+        session.commit()
+
+
 class _SessionWriter:
     """Stands where CKAN expects a ``pysolr.Solr`` connection in ``index_package``."""
 
     def add(self, docs: list[dict[str, Any]], commit: bool = True, **kwargs: Any) -> None:
         for doc in docs:
             write_document(doc)
+        if commit:  # CKAN passes False for deferred (bulk) indexing, which commits at its end
+            _settle()
 
 
 def write_document(doc: dict[str, Any]) -> None:
     """Upsert one index row in the current transaction of ``model.Session``."""
+    doc = {k: solr_date(v) if f.field_type(k) == "date" else v for k, v in doc.items()}
     values = normalise(doc)
     params = {
         "index_id": doc["index_id"],
@@ -144,7 +208,7 @@ def write_document(doc: dict[str, Any]) -> None:
         "cfg": text_config(),
     }
     params.update({f"text_{w.lower()}": text for w, text in weighted_text(values).items()})
-    model.Session.execute(_UPSERT, params)
+    model.Session.execute(_UPSERT, params, execution_options={_INDEX_STATEMENT: True})
 
 
 def make_connection(decode_dates: bool = True) -> _SessionWriter:
@@ -168,13 +232,15 @@ class SolokPackageSearchIndex(PackageSearchIndex):
             conn.execute(sa.text("VACUUM (ANALYZE) solok_search_index"))
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
-        ref = pkg_dict.get("id")
+        ref = str(pkg_dict.get("id"))
         model.Session.execute(
             sa.delete(search_index).where(
                 search_index.c.site_id == tk.config.get("ckan.site_id"),
                 sa.or_(search_index.c.id == ref, search_index.c.name == ref),
-            )
+            ),
+            execution_options={_INDEX_STATEMENT: True},
         )
+        _settle()
 
     def clear(self) -> None:
         """Empty this site's index; committed at once, as Solr's clear is."""

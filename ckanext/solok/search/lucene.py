@@ -29,7 +29,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError, SearchQueryError
 from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser
@@ -53,11 +53,41 @@ def parse(text: str) -> tree.Item:
         raise SearchQueryError(tk._("Query is too long (more than {limit} characters)").format(limit=limit))
     try:
         with _parse_lock:  # PLY parsers keep state between calls
-            return parser.parse(text)
+            parsed = parser.parse(text)
     except (ParseError, ValueError, TypeError, ArithmeticError) as e:
         # luqum reports some malformed input (a boost like ``a^.x``) as a
         # decimal error rather than a ParseError.
         raise SearchQueryError(tk._("Invalid query syntax in {query!r}: {error}").format(query=text, error=e)) from e
+    _one_modifier_per_clause(text, parsed)
+    return parsed
+
+
+_MODIFIERS = (tree.Not, tree.Prohibit, tree.Plus)
+
+
+class UnparsableQuery(SearchError):
+    """A query Lucene itself cannot parse, which CKAN on Solr reports as a ``SearchError``.
+
+    CKAN's ``/dataset`` page then shows its "error while searching" box and the
+    action API answers 409 ``Search Error``, as with Solr's syntax error.
+    """
+
+
+def _one_modifier_per_clause(text: str, parsed: tree.Item) -> None:
+    """Refuse ``--a``, ``+-a``, ``NOT -a``: Lucene's grammar allows one ``+``, ``-`` or ``NOT`` before a clause.
+
+    luqum nests them (``--included`` as a double negation, which silently found nothing).
+    """
+    stack = [parsed]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _MODIFIERS) and isinstance(node.a, _MODIFIERS):
+            raise UnparsableQuery(
+                tk._("Invalid query syntax in {query!r}: {error}").format(
+                    query=text, error=tk._("only one of +, - or NOT may stand before a term or a group")
+                )
+            )
+        stack.extend(node.children)
 
 
 def _unescape(value: str) -> str:
@@ -115,6 +145,8 @@ class Translator:
 
     text_config: str
     default_field: str = "text"
+    #: Between terms without an operator: CKAN sends ``q.op=AND``; ``{!lucene q.op=OR}`` changes it.
+    default_operator: str = "AND"
     rank_queries: list[Any] = field(default_factory=list)
     #: Shared by the translators of one search, so ``q`` and the filters count together.
     budget: limits.QueryBudget = field(default_factory=limits.QueryBudget)
@@ -123,10 +155,10 @@ class Translator:
         self._cfg = sa.literal(self.text_config).cast(REGCONFIG)
 
     # -- entry point -----------------------------------------------------
-    def translate(self, text: str) -> Clause:
+    def translate(self, text: str, negated: bool = False) -> Clause:
         parsed = parse(text)
         self.budget.admit(parsed)
-        return self.node(parsed, self.default_field, negated=False)
+        return self.node(parsed, self.default_field, negated=negated)
 
     # -- tree walk ---------------------------------------------------------
     def node(self, node: tree.Item, fld: str, negated: bool) -> Clause:
@@ -139,6 +171,8 @@ class Translator:
             return self.node(node.expr, name, negated)
         if isinstance(node, (tree.Group, tree.FieldGroup)):
             return self.node(node.expr, fld, negated)
+        if isinstance(node, tree.UnknownOperation) and self.default_operator == "OR":
+            return self.optional_terms(node.children, fld, negated)
         if isinstance(node, (tree.AndOperation, tree.UnknownOperation)):
             return sa.and_(*(self.node(c, fld, negated) for c in node.children))
         if isinstance(node, tree.OrOperation):
@@ -166,6 +200,18 @@ class Translator:
         if isinstance(node, tree.Regex):
             raise SearchQueryError(tk._("Regular expressions are not supported in search queries"))
         raise SearchQueryError(tk._("Unsupported query element {element!r}").format(element=str(node)))
+
+    def optional_terms(self, children: Any, fld: str, negated: bool) -> Clause:
+        """Terms joined by ``q.op=OR``.
+
+        ``+`` and ``-`` terms still bind; at least one other term matches unless a ``+`` term is there.
+        """
+        children = list(children)
+        required = [self.node(c, fld, negated) for c in children if isinstance(c, (tree.Plus, tree.Prohibit))]
+        optional = [self.node(c, fld, negated) for c in children if not isinstance(c, (tree.Plus, tree.Prohibit))]
+        if optional and not any(isinstance(c, tree.Plus) for c in children):
+            required.append(sa.or_(*optional))
+        return sa.and_(*required)
 
     # -- terms -------------------------------------------------------------
     def term(self, fld: str, raw: str, phrase: bool, negated: bool) -> Clause:

@@ -22,7 +22,7 @@ from ckan.lib.search.query import MAGIC_FIELD_RE, VALID_SOLR_PARAMETERS, Package
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from . import fields as f
-from . import limits
+from . import limits, local_params
 from .index import text_config
 from .lucene import Translator
 from .table import search_index as t
@@ -58,12 +58,15 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _check_unsafe(key: str, value: Any) -> None:
-    """Refuse what only Solr understands: local params and magic fields."""
+    """Refuse what only Solr understands: magic fields, and local params but those of ``local_params``."""
     for item in _as_list(value) if isinstance(value, (list, tuple)) else [value]:
-        if isinstance(item, str) and ("{!" in item or MAGIC_FIELD_RE.search(item)):
+        if not isinstance(item, str):
+            continue
+        if MAGIC_FIELD_RE.search(item):
             raise SearchQueryError(
                 tk._("Local parameters and magic fields are not supported in {name!r}").format(name=key)
             )
+        local_params.check(key, item)
 
 
 class StartOutOfRange(SearchQueryError):
@@ -108,13 +111,18 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         )
         return [row[0] for row in model.Session.execute(stmt)]
 
-    def get_index(self, reference: str) -> dict[str, Any]:
+    def get_index(self, reference: Any) -> dict[str, Any]:
+        # CKAN's organisation bulk actions, delete and purge pass an SQLAlchemy
+        # ``Row`` here (through package_show): Solr formats whatever it gets into
+        # its query text, finds nothing and package_show reads the database.
+        reference = str(reference)
         stmt = (
             sa.select(t.c.doc, t.c.data_dict, t.c.validated_data_dict)
             .where(t.c.site_id == tk.config.get("ckan.site_id"), sa.or_(t.c.id == reference, t.c.name == reference))
             .limit(1)
         )
-        row = model.Session.execute(stmt).first()
+        with _guarded():
+            row = model.Session.execute(stmt).first()
         if row is None:
             raise SearchError(tk._("Dataset not found in the search index: {reference}").format(reference=reference))
         return dict(row.doc, data_dict=row.data_dict, validated_data_dict=row.validated_data_dict)
@@ -147,7 +155,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         rank_queries: list[Any] = []
         if q and q not in ('""', "''", "*:*"):
             q_translator = Translator(text_config(), budget=translator.budget)
-            where.append(q_translator.translate(q))
+            where.append(local_params.translate("q", q, q_translator))
             rank_queries = q_translator.rank_queries
         condition = sa.and_(*where)
 
@@ -194,7 +202,7 @@ class SolokPackageSearchQuery(PackageSearchQuery):
         where: list[Any] = [t.c.site_id == tk.config.get("ckan.site_id")]
         if not any("+state:" in item for item in fq):
             where.append(t.c.state == "active")
-        where.extend(translator.translate(item) for item in fq)
+        where.extend(local_params.translate("fq", item, translator) for item in fq)
         if labels is not None:
             where.append(t.c.permission_labels.overlap(sa.cast(list(labels), ARRAY(sa.UnicodeText))))
         return where
@@ -304,7 +312,10 @@ class SolokPackageSearchQuery(PackageSearchQuery):
             source = sa.case(
                 *((key.c.key == n, sa.func.jsonb_build_array(matches.c[n])) for n in columns), else_=source
             )
-        value = sa.func.jsonb_array_elements_text(source).table_valued("value").render_derived()
+        # Each dataset counts once per distinct value, as Solr counts documents:
+        # two CSV files make one CSV dataset, not two.
+        elements = sa.func.jsonb_array_elements_text(source).table_valued("value").render_derived()
+        value = sa.select(elements.c.value).distinct().lateral("value")
         count = sa.func.count().label("n")
         stmt = (
             sa.select(key.c.key, value.c.value, count)

@@ -249,10 +249,10 @@ def solok_workflow_list(context: Context, data_dict: DataDict) -> dict[str, Any]
 
 
 # -- the organisation page's bulk "Make public" / "Make private" ------------------------------
-# These replace CKAN's actions instead of chaining them: CKAN 2.12.0's _bulk_update_dataset passes
-# SQLAlchemy rows, not ids, to package_patch, so the original fails on every call (a canary test,
-# tests/workflow/test_bulk.py, notices when CKAN fixes it). They also make the change a workflow
-# transition: publication (or withdrawal) by the Walidata, recorded in the audit trail.
+# These replace CKAN's actions instead of chaining them: the change is a workflow transition
+# (publication or withdrawal by the Walidata, recorded in the audit trail), not a bare flip of
+# ``private``. (CKAN's own pass SQLAlchemy rows as ids to package_patch; with solok_search that works
+# as on Solr, tests/search/test_solr_parity.py.)
 
 
 def _bulk(name: str, target: str, context: Context, data_dict: DataDict) -> None:
@@ -287,8 +287,7 @@ def bulk_update_delete(context: Context, data_dict: DataDict) -> None:
 
     :param datasets: ids of the datasets; :param org_id: the OPD they must belong to
 
-    Each is deleted with ``package_delete`` (CKAN's own passes database rows,
-    not ids, to ``package_patch``, which only a sysadmin's call survives).
+    Each is deleted with ``package_delete``, the dataset's own delete with its hooks.
     """
     ids = data_dict.get("datasets") or []
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
