@@ -184,6 +184,8 @@ CHECKED: dict[str, Spec] = {
     "solok_workflow_version": Spec(per_dataset(), (), (M("diajukan"),)),
     "solok_workflow_list": Spec(once({"status": "all"}), (), ()),
     "solok_workflow_queue": Spec(once({"status": "all"}), (), (M("diajukan"),)),
+    # The OPD's members and the Walidata only; the answer names the dataset by id and never a file URL.
+    "solok_quality_show": Spec(per_dataset(), (ID("terbuka"), ID("terbatas")), (ID("diajukan"), ID("tertutup"))),
     "dcat_catalog_search": Spec(once({"q": "", "format": "ttl"}), (M("terbuka"),)),
     "dcat_catalog_show": Spec(once({"format": "ttl"}), (M("terbuka"),)),
     "dcat_dataset_show": Spec(per_dataset(format="ttl"), (M("terbuka"),)),

@@ -1,0 +1,55 @@
+"""The quality action (``solok_quality_show``) and who may call it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.solok.quality import score
+from ckanext.solok.workflow import states as s
+
+
+def _package(data_dict: DataDict) -> model.Package:
+    if not data_dict.get("id"):
+        raise tk.ValidationError({"id": [tk._("Missing value")]})
+    pkg = model.Package.get(str(data_dict["id"]))
+    if pkg is None or pkg.state == "deleted":
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return pkg
+
+
+@tk.auth_allow_anonymous_access
+def solok_quality_show_auth(context: Context, data_dict: DataDict) -> AuthResult:
+    """The producing OPD's members and the Walidata, as for the review history."""
+    pkg = model.Package.get(str(data_dict.get("id") or ""))
+    user = context.get("user")
+    if pkg is not None and (s.is_walidata(user) or s.is_member(user, pkg.owner_org)):
+        return {"success": True}
+    return {"success": False, "msg": tk._("A dataset's quality is shown only to the producing OPD and the Walidata.")}
+
+
+@tk.side_effect_free
+def solok_quality_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The quality of a dataset: its MQA score and each metric, the SDI checks, its files' checks.
+
+    :param id: the dataset's id or name
+
+    Returns ``{id, score, max, rating, metrics: [{key, dimension, points, max, unknown}],
+    sdi: [{key, ok, detail}], files: [{id, name, upload, exists, format_ok, kind}], broken_links,
+    computed, modified}`` (``docs/quality.md`` explains each key). For the producing OPD and the Walidata.
+    """
+    pkg = _package(data_dict)
+    tk.check_access("solok_quality_show", context, {"id": pkg.id})
+    dataset = tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": pkg.id})
+    return score.result(dataset)
+
+
+def get_actions() -> dict[str, Any]:
+    return {"solok_quality_show": solok_quality_show}
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return {"solok_quality_show": solok_quality_show_auth}
