@@ -27,6 +27,7 @@ from ckanext.solok.portal import i18n_audit, preview
 from ckanext.solok.portal import views as portal_views
 from ckanext.solok.quality import actions as quality_actions
 from ckanext.solok.quality import helpers as quality_helpers
+from ckanext.solok.quality import views as quality_views
 from ckanext.solok.sdi import facets, forms, validators
 from ckanext.solok.sdi import helpers as sdi_helpers
 from ckanext.solok.sdi import limits as dataset_limits
@@ -123,6 +124,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
             workflow.blueprint(),
             portal_views.stats_blueprint(),
             portal_views.preview_blueprint(),
+            quality_views.blueprint(),
             security.blueprint(),
         ]
 

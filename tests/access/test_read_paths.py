@@ -321,6 +321,9 @@ EXEMPT: dict[str, str] = {
     "resource_view_show": "a view's settings; no view plugin is loaded, and CKAN checks resource_show first",
     "resource_view_update": _EDIT,
     "send_email_notifications": _SYSADMIN,
+    "solok_quality_confirm_personal_data": (
+        "the Walidata's confirmation (a write); answers file and column names of a dataset the Walidata may read"
+    ),
     "solok_workflow_publish": "the Walidata's transition; answers the dataset to the Walidata",
     "solok_workflow_return": "the Walidata's transition; answers the dataset to the Walidata",
     "solok_workflow_submit": "the producer's transition; answers the dataset to its OPD's editor",

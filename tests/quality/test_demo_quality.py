@@ -79,3 +79,18 @@ def test_the_review_queue_shows_the_score_and_what_to_fix(seeded, app):
     cells = BeautifulSoup(page, "html.parser").select(".solok-queue-quality")
     assert cells and all(c.select_one(".badge") for c in cells)
     assert any("poin" in c.get_text() for c in cells)
+
+
+def test_the_demo_file_with_a_nik_column_cannot_be_published_as_terbuka(seeded, app):
+    name = "lansia-penerima-layanan-home-care-puskesmas-kota-solok-2024"
+    res = app.post(
+        "/api/3/action/solok_workflow_submit", json={"id": name}, headers=_token(demo.workflow_demo()["producer"])
+    )
+    assert res.status_code == 409
+    message = " ".join(res.json["error"]["personal_data"])
+    assert "UU 27/2022" in message and "'nik'" in message
+    # The Walidata sees why on the review page, with the confirmation form.
+    page = app.get(f"/dataset/{name}/pemeriksaan", headers=_token("walidata")).get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    assert "UU 27/2022" in soup.select_one(".solok-quality").get_text()
+    assert soup.select_one("form.solok-personal-data-confirm") is not None

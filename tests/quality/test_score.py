@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import uuid
 import zipfile
 
 import pytest
@@ -127,6 +128,7 @@ class TestFiles:
         assert metric(result, "download_url_status")["points"] == 0
 
     def test_links_count_once_checked(self, sysadmin):
+        url = f"https://opd.example/{uuid.uuid4().hex}.csv"  # Redis outlives the test database
         pkg = ckan_helpers.call_action(
             "package_create",
             {"user": sysadmin["name"]},
@@ -134,17 +136,17 @@ class TestFiles:
                 SDI_DEFAULTS,
                 name="bertaut",
                 owner_org=factories.Organization()["id"],
-                resources=[{"url": "https://opd.example/data.csv", "format": "CSV", "name": "Tautan"}],
+                resources=[{"url": url, "format": "CSV", "name": "Tautan"}],
             ),
         )
         unchecked = score.result(show(pkg["id"]))
         assert metric(unchecked, "download_url_status")["points"] == 0
         assert metric(unchecked, "download_url_status")["unknown"] == 1
         assert unchecked["broken_links"] == 0
-        links.store("https://opd.example/data.csv", {"ok": True, "status": 200, "format_ok": True})
+        links.store(url, {"ok": True, "status": 200, "format_ok": True})
         answered = score.result(show(pkg["id"]))  # the link generation changed: measured again
         assert metric(answered, "download_url_status")["points"] == 30
-        links.store("https://opd.example/data.csv", {"ok": False, "status": 404, "format_ok": None})
+        links.store(url, {"ok": False, "status": 404, "format_ok": None})
         broken = score.result(show(pkg["id"]))
         assert broken["broken_links"] == 1 and metric(broken, "access_url_status")["points"] == 0
 

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.solok.quality import score
+from ckanext.solok.quality import publication, score
 from ckanext.solok.workflow import states as s
 
 
@@ -47,9 +47,42 @@ def solok_quality_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     return score.result(dataset)
 
 
+def solok_quality_confirm_personal_data_auth(context: Context, data_dict: DataDict) -> AuthResult:
+    if s.is_walidata(context.get("user")):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the Walidata may confirm that personal data may be published.")}
+
+
+def solok_quality_confirm_personal_data(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The Walidata confirms that a terbuka dataset's files may be published with the personal data found.
+
+    :param id: the dataset's id or name
+    :param note: why they may (required; kept in the audit trail)
+
+    Holds for the files as they are now. Returns ``{id, personal_data: [{file, column, kinds}]}``.
+    """
+    pkg = _package(data_dict)
+    tk.check_access("solok_quality_confirm_personal_data", context, {"id": pkg.id})
+    note = str(data_dict.get("note") or "").strip()
+    if not note:
+        raise tk.ValidationError({"note": [tk._("A note is required to confirm personal data for publication.")]})
+    dataset = tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": pkg.id})
+    found = publication.findings(dataset)
+    if not found:
+        raise tk.ValidationError({"personal_data": [tk._("No personal data was found in this dataset's files.")]})
+    publication.confirm(context, dataset, note)
+    return {"id": pkg.id, "personal_data": found}
+
+
 def get_actions() -> dict[str, Any]:
-    return {"solok_quality_show": solok_quality_show}
+    return {
+        "solok_quality_show": solok_quality_show,
+        "solok_quality_confirm_personal_data": solok_quality_confirm_personal_data,
+    }
 
 
 def get_auth_functions() -> dict[str, Any]:
-    return {"solok_quality_show": solok_quality_show_auth}
+    return {
+        "solok_quality_show": solok_quality_show_auth,
+        "solok_quality_confirm_personal_data": solok_quality_confirm_personal_data_auth,
+    }

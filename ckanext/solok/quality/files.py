@@ -14,6 +14,7 @@ from typing import Any
 import magic
 
 from ckanext.solok.portal import preview
+from ckanext.solok.quality import personal_data
 from ckanext.solok.security import uploads
 
 #: What must be inside an OOXML/ODF file of each format (a ZIP that lacks it is another kind of archive).
@@ -41,25 +42,42 @@ def _sniff_ok(fmt: str | None, data: bytes) -> tuple[bool | None, str]:
     return True, real
 
 
+#: Declared formats whose content is scanned for personal data (as the table preview reads them).
+TABLES = {"CSV": "csv", "XLSX": "xlsx"}
+
+
+def personal(fmt: str | None, data: bytes) -> list[dict[str, Any]] | None:
+    """The personal data of a table file (``personal_data.scan``), None when it cannot be read as a table."""
+    kind = TABLES.get(fmt or "")
+    if kind is None:
+        return None
+    try:
+        table = preview.parse(kind, data, preview.Limits.from_config())
+    except preview.PreviewError:
+        return None
+    return personal_data.scan(table.columns, table.rows)
+
+
 def stored_facts(resource: dict[str, Any], read_limit: int) -> dict[str, Any]:
-    """``{exists, format_ok, kind}`` of an uploaded file (``format_ok`` None: not checked)."""
+    """``{exists, format_ok, kind, personal}`` of an uploaded file (None: not checked)."""
     fmt = uploads.declared_format(resource, str(resource.get("url") or ""))
+    unread = {"exists": True, "format_ok": None, "kind": "", "personal": None}
     try:
         stored = preview.stored_file(resource)
     except preview.PreviewError:
-        return {"exists": False, "format_ok": None, "kind": ""}
+        return dict(unread, exists=False)
     if stored.size > read_limit:
-        return {"exists": True, "format_ok": None, "kind": ""}  # too large to read here
+        return unread  # too large to read here
     try:
         whole = stored.read(read_limit)
     except preview.PreviewError:  # gone or grown since its size was taken
-        return {"exists": True, "format_ok": None, "kind": ""}
+        return unread
     ok, kind = _sniff_ok(fmt, whole)
-    return {"exists": True, "format_ok": ok, "kind": kind}
+    return {"exists": True, "format_ok": ok, "kind": kind, "personal": personal(fmt, whole) if ok else None}
 
 
 def facts(dataset: dict[str, Any], links: dict[str, dict[str, Any]], read_limit: int) -> list[dict[str, Any]]:
-    """One entry per resource: ``{id, name, url, upload, exists, format_ok, kind}``.
+    """One entry per resource: ``{id, name, url, upload, exists, format_ok, kind, personal}``.
 
     ``exists`` is None for a link not yet checked; ``links`` are the link checker's results by URL.
     """
@@ -78,5 +96,6 @@ def facts(dataset: dict[str, Any], links: dict[str, dict[str, Any]], read_limit:
             entry["exists"] = None if checked is None else bool(checked.get("ok"))
             entry["format_ok"] = None if checked is None else checked.get("format_ok")
             entry["kind"] = "" if checked is None else checked.get("content_type", "")
+            entry["personal"] = None if checked is None else checked.get("personal")
         out.append(entry)
     return out

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.solok.quality import mqa
+from ckanext.solok.quality import mqa, schedule
 
 
 def _rating_labels() -> dict[str, str]:
@@ -125,6 +126,22 @@ def _sdi_text(check: dict[str, Any]) -> tuple[str, str]:
         if ok is False:
             return name, tk._("Content not of the declared format: {names}.").format(names=names)
         return name, tk._("Not checked yet: {names}.").format(names=names) if names else tk._("No file.")
+    if key == "personal_data":
+        name = tk._("Personal data (UU 27/2022)")
+        found = "; ".join(
+            tk._("{file}, column {column!r}").format(file=f["file"], column=f["column"])
+            for f in detail.get("found") or []
+        )
+        if ok:
+            return name, tk._("No personal identifier found in the files.")
+        if ok is False:
+            return name, tk._(
+                "Found in {found}: remove it from the file, or the Walidata confirms with a note that it may "
+                "be published."
+            ).format(found=found)
+        if found:
+            return name, tk._("Found in {found}; the dataset is not open, so it is not published.").format(found=found)
+        return name, tk._("Not checked (the dataset is not open).")
     if key == "up_to_date":
         name = tk._("Up to date")
         if ok is None:
@@ -155,6 +172,7 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
     for check in result["sdi"]:
         name, text = _sdi_text(check)
         sdi.append({"key": check["key"], "ok": check["ok"], "label": name, "text": text})
+    personal = next((c for c in result["sdi"] if c["key"] == "personal_data"), None)
     return {
         "score": result["score"],
         "max": result["max"],
@@ -172,6 +190,7 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
         "todo": todo,
         "sdi": sdi,
         "broken_links": result.get("broken_links", 0),
+        "personal_data": bool(personal and personal["ok"] is False),
         "computed": result.get("computed"),
     }
 
@@ -186,9 +205,17 @@ def solok_quality(package_id: str) -> dict[str, Any] | None:
     return present(result)
 
 
+def solok_next_update(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """``{date, overdue}`` of a dataset's next update (None: irregular or one-off data)."""
+    due = schedule.next_update(pkg, tk.config.get("ckanext.solok.stats.overdue_grace_days"))
+    if due is None:
+        return None
+    return {"date": due, "overdue": due < dt.date.today()}
+
+
 def solok_quality_rating_label(rating: str) -> str:
     return _rating_labels().get(rating, rating)
 
 
 def get_helpers() -> dict[str, Any]:
-    return {f.__name__: f for f in (solok_quality, solok_quality_rating_label)}
+    return {f.__name__: f for f in (solok_quality, solok_quality_rating_label, solok_next_update)}

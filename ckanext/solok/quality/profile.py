@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckan.lib.redis import connect_to_redis
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
@@ -51,8 +52,9 @@ class SolokQualityProfile(RDFProfile):
         cache = speedups.graph_cache(self.g)
         if "quality_metric" not in cache:
             cache["quality_generation"] = links.generation()
+            cache["quality_redis"] = connect_to_redis()
             cache["quality_metric"] = self._metric()
-        result = score.result(dataset_dict, generation=cache["quality_generation"])
+        result = score.result(dataset_dict, generation=cache["quality_generation"], redis=cache["quality_redis"])
         node = BNode()
         g = self.g
         g.add((dataset_ref, DQV.hasQualityMeasurement, node))

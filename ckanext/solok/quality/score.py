@@ -32,7 +32,7 @@ from ckanext.solok.quality import files, links, mqa, sdi_checks
 PROFILE = "solok_quality"
 
 #: Bumped when what a stored result holds changes, so that older entries are recomputed.
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
 
 #: Stored results are dropped after this long without use (a deleted dataset's, say).
 _TTL_SECONDS = 60 * 60 * 24 * 30
@@ -117,11 +117,15 @@ def _with_day(entry: dict[str, Any], dataset: dict[str, Any], grace: int, today:
 
 
 def results(
-    datasets: Iterable[dict[str, Any]], today: dt.date | None = None, generation: int | None = None
+    datasets: Iterable[dict[str, Any]],
+    today: dt.date | None = None,
+    generation: int | None = None,
+    redis: Any = None,
 ) -> dict[str, dict[str, Any]]:
     """The quality of each dataset by id: stored results where still fresh, computed (and stored) otherwise.
 
-    ``generation``: the link checker's, when the caller has read it already (a catalog page reads it once).
+    ``generation`` (the link checker's) and ``redis`` (a client): when the caller has them already (a
+    catalog page reads them once for its hundred datasets).
     """
     datasets = [d for d in datasets if d.get("id")]
     if not datasets:
@@ -130,7 +134,7 @@ def results(
     # Configuration reads are slow (CKAN checks each key): once per call, not per dataset.
     grace = tk.config.get("ckanext.solok.stats.overdue_grace_days")
     prefix = _prefix()
-    redis = connect_to_redis()
+    redis = redis or connect_to_redis()
     generation = links.generation() if generation is None else generation
     stored = redis.mget([prefix + d["id"] for d in datasets])
     out = {}
@@ -144,8 +148,10 @@ def results(
     return out
 
 
-def result(dataset: dict[str, Any], today: dt.date | None = None, generation: int | None = None) -> dict[str, Any]:
-    return results([dataset], today, generation)[dataset["id"]]
+def result(
+    dataset: dict[str, Any], today: dt.date | None = None, generation: int | None = None, redis: Any = None
+) -> dict[str, Any]:
+    return results([dataset], today, generation, redis)[dataset["id"]]
 
 
 def forget(dataset_id: str) -> None:

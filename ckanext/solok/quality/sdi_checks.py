@@ -76,6 +76,16 @@ def file_formats(files: list[dict[str, Any]]) -> dict[str, Any]:
     return _check("file_format", None if unknown else True, names=unknown)
 
 
+def personal_data(dataset: dict[str, Any], files: list[dict[str, Any]]) -> dict[str, Any]:
+    """No file of a *terbuka* dataset holds personal identifiers (UU 27/2022). Column names only, never values."""
+    found = [
+        {"file": f["name"], "column": c["column"], "kinds": c["kinds"]} for f in files for c in f.get("personal") or []
+    ]
+    if dataset.get("accessRights") != "terbuka":
+        return _check("personal_data", None, found=found, public=False)
+    return _check("personal_data", not found, found=found, public=True)
+
+
 def up_to_date(dataset: dict[str, Any], grace_days: int, today: dt.date) -> dict[str, Any]:
     """The next update (from the update frequency and the period covered) is not past. Depends on the day."""
     due = schedule.next_update(dataset, grace_days)
@@ -86,4 +96,10 @@ def up_to_date(dataset: dict[str, Any], grace_days: int, today: dt.date) -> dict
 
 def stored_checks(dataset: dict[str, Any], files: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The checks that only change with the dataset (kept with its score)."""
-    return [standard_code(dataset), region_code(dataset), period(dataset), file_formats(files)]
+    return [
+        standard_code(dataset),
+        region_code(dataset),
+        period(dataset),
+        file_formats(files),
+        personal_data(dataset, files),
+    ]
