@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from bs4 import BeautifulSoup
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers as ckan_helpers
 
 from ckanext.solok.demo import seed as demo
-from ckanext.solok.quality import mqa, score
+from ckanext.solok.quality import mqa, reminders, score
+from tests.helpers import to
 
 
 @pytest.fixture
@@ -94,3 +97,15 @@ def test_the_demo_file_with_a_nik_column_cannot_be_published_as_terbuka(seeded, 
     soup = BeautifulSoup(page, "html.parser")
     assert "UU 27/2022" in soup.select_one(".solok-quality").get_text()
     assert soup.select_one("form.solok-personal-data-confirm") is not None
+
+
+def test_an_overdue_demo_dataset_produces_reminder_emails(seeded, smtp, clean_redis):
+    smtp.messages.clear()
+    # The demo data are of 2024: on this Monday the Dinas Kesehatan's yearly data is overdue.
+    counts = reminders.send(dt.date(2026, 4, 6))
+    assert counts["overdue"] > 0 and counts["producer_emails"] >= 2 and counts["walidata_emails"] >= 1
+    producers = {u["email"] for u in demo.workflow_demo()["users"] if u["organization"] == "dinkes"}
+    assert producers <= {to(m) for m in smtp.messages}
+    body = next(m for m in smtp.messages if to(m) in producers).get_content()
+    assert "Jumlah Fasilitas Pelayanan Kesehatan Menurut Jenis dan Kecamatan Kota Solok 2024" in body
+    assert "terlambat sejak" in body
