@@ -12,6 +12,7 @@ from ckan import model
 from ckanext.solok.demo import credentials as demo_credentials
 from ckanext.solok.demo import seed as demo
 from ckanext.solok.quality import reminders
+from ckanext.solok.quality import score as quality_score
 from ckanext.solok.search import reindex as search_reindex
 
 
@@ -120,3 +121,16 @@ def reminders_command(day: Any, digest: bool | None, schedule: bool) -> None:
         f"{counts['producer_emails']} to producers, {counts['walidata_emails']} to the Walidata.",
         fg="green",
     )
+
+
+@solok.command("quality")
+def quality_command() -> None:
+    """Measure and store the quality of every dataset (after a deployment, so that no page waits for it)."""
+    ids = [p.id for p in model.Session.query(model.Package.id).filter(model.Package.state == "active")]
+    ratings: dict[str, int] = {}
+    with click.progressbar(ids, label="Measuring datasets", show_pos=True) as bar:
+        for dataset_id in bar:
+            dataset = tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": dataset_id})
+            rating = quality_score.result(dataset)["rating"]
+            ratings[rating] = ratings.get(rating, 0) + 1
+    click.secho(", ".join(f"{n} {rating}" for rating, n in sorted(ratings.items())) or "No dataset.", fg="green")

@@ -9,8 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.lib import jobs
+from ckan.tests import helpers as ckan_helpers
 
-from ckanext.solok.quality import reminders
+from ckanext.solok.quality import reminders, score
 from tests.helpers import act, create_as, headers, to
 
 TITLE = "Jumlah Posyandu Aktif Kota Solok 2024"
@@ -96,3 +97,13 @@ def test_the_dataset_page_shows_the_next_update_and_when_it_is_late(app, roles, 
         app.get("/en/dataset/ds-posyandu", headers=headers(roles, "producer")).get_data(as_text=True), "html.parser"
     )
     assert "Next update" in english.select_one(".solok-next-update").get_text()
+
+
+def test_the_quality_command_stores_every_datasets_score(roles, published, cli, monkeypatch):
+    result = cli.invoke(ckan_cli, ["solok", "quality"])
+    assert result.exit_code == 0, result.output
+    assert "2 bad" in result.output  # the two datasets have no file: 230 of the 405 points are about files
+    # Stored: reading them again measures nothing.
+    monkeypatch.setattr(score, "compute", lambda d: pytest.fail("measured again"))
+    shown = ckan_helpers.call_action("package_show", {"ignore_auth": True}, id="ds-posyandu")
+    assert score.result(shown)["rating"] == "bad"
