@@ -63,6 +63,8 @@ setup(
         "ckanext-dcat==2.4.4",
         "luqum==1.0.0",
         "openpyxl==3.1.5",
+        # The quality score's DCAT-AP check validates each dataset's graph with the project's SHACL shapes.
+        "pyshacl==0.40.1",
         # The production WSGI server of scripts/serve.sh and the systemd unit.
         "gunicorn==27.0.1",
     ],
@@ -71,7 +73,6 @@ setup(
             "ckan[dev]==2.12.0",
             "aiosmtpd==1.4.6",
             "ruff==0.8.4",
-            "pyshacl==0.40.1",
             "playwright==1.65.2",
         ],
     },
@@ -83,6 +84,7 @@ setup(
         "ckan.rdf.profiles": [
             "solok_sdi = ckanext.solok.dcat.profile:SolokSDIProfile",
             "solok_sdi_compat = ckanext.solok.dcat.profile:SolokSDICompatProfile",
+            "solok_quality = ckanext.solok.quality.profile:SolokQualityProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -49,7 +49,7 @@ ckan config-tool "$INI" -s app:main \
   "ckan.redis.url=redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB" \
   "ckan.storage_path=$STORAGE" \
   "ckan.plugins=activity solok solok_search scheming_datasets scheming_organizations dcat dcat_json_interface" \
-  "ckanext.dcat.rdf.profiles=solok_sdi" \
+  "ckanext.dcat.rdf.profiles=solok_sdi solok_quality" \
   "ckanext.dcat.enable_content_negotiation=false" \
   "scheming.dataset_schemas=ckanext.solok.schemas:solok_dataset.yaml" \
   "scheming.organization_schemas=ckanext.solok.schemas:solok_organization.yaml" \

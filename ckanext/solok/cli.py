@@ -11,6 +11,8 @@ from ckan import model
 
 from ckanext.solok.demo import credentials as demo_credentials
 from ckanext.solok.demo import seed as demo
+from ckanext.solok.quality import reminders
+from ckanext.solok.quality import score as quality_score
 from ckanext.solok.search import reindex as search_reindex
 
 
@@ -101,3 +103,34 @@ def reindex_command(workers: int | None, only_missing: bool) -> None:
     with click.progressbar(length=len(ids), label="Indexing datasets", show_pos=True, show_percent=True) as bar:
         done = search_reindex.reindex(ids, workers=workers, progress=bar.update)
     click.secho(f"Indexed {done} datasets.", fg="green")
+
+
+@solok.command("reminders")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Act as on this day.")
+@click.option("--digest/--no-digest", default=None, help="Send (or skip) the Walidata's weekly digest today.")
+@click.option("--schedule", is_flag=True, help="Only put the daily job on CKAN's queue (run by `ckan jobs worker`).")
+def reminders_command(day: Any, digest: bool | None, schedule: bool) -> None:
+    """E-mail the schedule reminders now: OPD producers (due soon, overdue) and the Walidata's digest."""
+    if schedule:
+        queued = reminders.schedule_daily()
+        click.echo("Daily reminder job scheduled." if queued else "The daily reminder job is already scheduled.")
+        return
+    counts = reminders.send(day.date() if day else None, digest)
+    click.secho(
+        f"{counts['due_soon']} datasets due soon, {counts['overdue']} overdue; e-mails sent: "
+        f"{counts['producer_emails']} to producers, {counts['walidata_emails']} to the Walidata.",
+        fg="green",
+    )
+
+
+@solok.command("quality")
+def quality_command() -> None:
+    """Measure and store the quality of every dataset (after a deployment, so that no page waits for it)."""
+    ids = [p.id for p in model.Session.query(model.Package.id).filter(model.Package.state == "active")]
+    ratings: dict[str, int] = {}
+    with click.progressbar(ids, label="Measuring datasets", show_pos=True) as bar:
+        for dataset_id in bar:
+            dataset = tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": dataset_id})
+            rating = quality_score.result(dataset)["rating"]
+            ratings[rating] = ratings.get(rating, 0) + 1
+    click.secho(", ".join(f"{n} {rating}" for rating, n in sorted(ratings.items())) or "No dataset.", fg="green")

@@ -25,6 +25,9 @@ from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.portal import helpers as portal_helpers
 from ckanext.solok.portal import i18n_audit, labels, preview
 from ckanext.solok.portal import views as portal_views
+from ckanext.solok.quality import actions as quality_actions
+from ckanext.solok.quality import helpers as quality_helpers
+from ckanext.solok.quality import views as quality_views
 from ckanext.solok.sdi import facets, forms, validators
 from ckanext.solok.sdi import helpers as sdi_helpers
 from ckanext.solok.sdi import limits as dataset_limits
@@ -70,7 +73,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return [cli.solok]
 
     def get_actions(self) -> dict[str, Any]:
-        actions = workflow.get_actions() | access_actions.get_actions()
+        actions = workflow.get_actions() | access_actions.get_actions() | quality_actions.get_actions()
         actions["package_create"] = security.uploads.checked(actions["package_create"])
         actions["package_update"] = security.uploads.checked(actions["package_update"])
         if "dcat_json_interface" in tk.config.get("ckan.plugins", ""):
@@ -82,7 +85,11 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def get_helpers(self) -> dict[str, Any]:
         return (
-            sdi_helpers.get_helpers() | portal_helpers.get_helpers() | workflow.get_helpers() | security.get_helpers()
+            sdi_helpers.get_helpers()
+            | portal_helpers.get_helpers()
+            | workflow.get_helpers()
+            | security.get_helpers()
+            | quality_helpers.get_helpers()
         )
 
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
@@ -118,6 +125,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
             workflow.blueprint(),
             portal_views.stats_blueprint(),
             portal_views.preview_blueprint(),
+            quality_views.blueprint(),
             security.blueprint(),
         ]
 
@@ -128,7 +136,8 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         return app
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return access_auth.combine(workflow.get_auth_functions(), access_auth.get_auth_functions())
+        own = workflow.get_auth_functions() | quality_actions.get_auth_functions()
+        return access_auth.combine(own, access_auth.get_auth_functions())
 
     def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
         return workflow.dataset_labels(dataset_obj)

@@ -184,6 +184,8 @@ CHECKED: dict[str, Spec] = {
     "solok_workflow_version": Spec(per_dataset(), (), (M("diajukan"),)),
     "solok_workflow_list": Spec(once({"status": "all"}), (), ()),
     "solok_workflow_queue": Spec(once({"status": "all"}), (), (M("diajukan"),)),
+    # The OPD's members and the Walidata only; the answer names the dataset by id and never a file URL.
+    "solok_quality_show": Spec(per_dataset(), (ID("terbuka"), ID("terbatas")), (ID("diajukan"), ID("tertutup"))),
     "dcat_catalog_search": Spec(once({"q": "", "format": "ttl"}), (M("terbuka"),)),
     "dcat_catalog_show": Spec(once({"format": "ttl"}), (M("terbuka"),)),
     "dcat_dataset_show": Spec(per_dataset(format="ttl"), (M("terbuka"),)),
@@ -319,6 +321,9 @@ EXEMPT: dict[str, str] = {
     "resource_view_show": "a view's settings; no view plugin is loaded, and CKAN checks resource_show first",
     "resource_view_update": _EDIT,
     "send_email_notifications": _SYSADMIN,
+    "solok_quality_confirm_personal_data": (
+        "the Walidata's confirmation (a write); answers file and column names of a dataset the Walidata may read"
+    ),
     "solok_workflow_publish": "the Walidata's transition; answers the dataset to the Walidata",
     "solok_workflow_return": "the Walidata's transition; answers the dataset to the Walidata",
     "solok_workflow_submit": "the producer's transition; answers the dataset to its OPD's editor",

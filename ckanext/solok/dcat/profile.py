@@ -180,7 +180,10 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             year = Literal(str(data["tahun_data"]), datatype=XSD.gYear)
             g.add((period, DCAT.startDate, year))
             g.add((period, DCAT.endDate, year))
+        rights = self._rights(data.get("accessRights"))
         for resource, distribution in zip(resources, distributions, strict=True):
+            if rights is not None:
+                g.add((distribution, DCTERMS.rights, rights))
             media_type = _media_type(resource.get("format") or "")
             if media_type is not None:
                 g.add((distribution, _MEDIA_TYPE, media_type))
@@ -191,6 +194,19 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             for predicate in (_ACCESS_URL, _DOWNLOAD_URL):
                 for url in g.objects(distribution, predicate):
                     speedups.typed(g, url, _RESOURCE)
+
+    def _rights(self, access_rights: Any) -> URIRef | None:
+        """The rights statement of the dataset's files: its access class, a concept described with its terms."""
+        term = vocabularies.vocabulary("klasifikasi_akses").get(str(access_rights or ""))
+        if term is None:
+            return None
+        cache = speedups.graph_cache(self.g).setdefault("rights", {})
+        if term.code not in cache:
+            uri = cache[term.code] = sdi.concept_triples(self.g, "klasifikasi_akses", term.code)
+            speedups.typed(self.g, uri, DCTERMS.RightsStatement)
+            for lang, text in (term.extra.get("description") or {}).items():
+                self.g.add((uri, SKOS.definition, Literal(text, lang=lang)))
+        return cache[term.code]
 
     def _walidata(self) -> URIRef:
         """The Walidata as ``dct:publisher``: a local authority (ADMS publisher type)."""
@@ -205,12 +221,17 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             f"{catalog_uri().rstrip('/')}/organization/{tk.config.get('ckanext.solok.walidata_organization')}"
         )
         agent = URIRef(uri)
-        if (agent, RDF.type, FOAF.Agent) in g:
+        local_authority = sdi.ADMS_PUBLISHER_TYPE.LocalAuthority
+        if (agent, DCTERMS.type, local_authority) in g:
             return agent
+        # The Walidata's own datasets name it first as their creator (an OPD, with its name): it
+        # still needs its publisher type (which a page's later datasets check for).
+        described = (agent, RDF.type, FOAF.Agent) in g
         g.add((agent, RDF.type, FOAF.Agent))
         g.add((agent, RDF.type, FOAF.Organization))
-        g.add((agent, FOAF.name, Literal(tk.config.get("ckanext.solok.dcat.publisher_name"), lang="id")))
-        g.add((agent, DCTERMS.type, sdi.ADMS_PUBLISHER_TYPE.LocalAuthority))
+        g.add((agent, DCTERMS.type, local_authority))
+        if not described:
+            g.add((agent, FOAF.name, Literal(tk.config.get("ckanext.solok.dcat.publisher_name"), lang="id")))
         email = tk.config.get("ckanext.solok.dcat.publisher_email")
         if email:
             g.add((agent, FOAF.mbox, URIRef("mailto:" + email)))

@@ -16,25 +16,17 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
-from dateutil.relativedelta import relativedelta
 
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 from ckanext.solok.portal import generation
+from ckanext.solok.quality import schedule as _schedule
+from ckanext.solok.quality import score as quality_score
+from ckanext.solok.quality import stats as quality_stats
 from ckanext.solok.sdi import completeness
 
-#: How long one update period lasts, per ``accrualPeriodicity`` code;
-#: irregular and one-off data have no schedule to fall behind.
-PERIODS: dict[str, relativedelta] = {
-    "harian": relativedelta(days=1),
-    "mingguan": relativedelta(weeks=1),
-    "bulanan": relativedelta(months=1),
-    "triwulanan": relativedelta(months=3),
-    "empat_bulanan": relativedelta(months=4),
-    "semesteran": relativedelta(months=6),
-    "tahunan": relativedelta(years=1),
-    "dua_tahunan": relativedelta(years=2),
-    "lima_tahunan": relativedelta(years=5),
-}
+#: The schedule's rules live with the quality checks, which use them too.
+PERIODS = _schedule.PERIODS
+data_until = _schedule.data_until
 
 _PAGE = 1000
 
@@ -56,26 +48,6 @@ def public_datasets() -> Iterator[dict[str, Any]]:
             return
 
 
-def _parse_date(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def data_until(dataset: dict[str, Any]) -> dt.date | None:
-    """The last day the data covers: its period end, else the end of its data year, else its last change."""
-    end = _parse_date(dataset.get("periode_akhir"))
-    if end:
-        return end
-    year = str(dataset.get("tahun_data") or "")
-    if year.isdigit():
-        return dt.date(int(year), 12, 31)
-    return _parse_date(dataset.get("metadata_modified"))
-
-
 @dataclass
 class Schedule:
     """Where a dataset stands against its update frequency."""
@@ -93,8 +65,7 @@ def schedule(dataset: dict[str, Any], grace_days: int) -> Schedule:
     """The next update is due one period after the data's end, plus the grace period the OPD needs to publish."""
     frequency = dataset.get("accrualPeriodicity") or ""
     until = data_until(dataset)
-    period = PERIODS.get(frequency)
-    due = until + period + dt.timedelta(days=grace_days) if until and period else None
+    due = _schedule.next_update(dataset, grace_days)
     # Only what the pages show is kept (the figures are cached).
     org = dataset.get("organization") or {}
     brief = {"name": dataset.get("name"), "title": dataset.get("title"), "organization": {"title": org.get("title")}}
@@ -110,6 +81,7 @@ class CatalogueStats:
     by_format: list[dict[str, Any]] = field(default_factory=list)
     growth: list[dict[str, Any]] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
+    quality: list[quality_stats.Row] = field(default_factory=list)
 
     @property
     def complete_percent(self) -> int:
@@ -119,6 +91,9 @@ class CatalogueStats:
         today = today or dt.date.today()
         late = [s for s in self.schedules if s.overdue(today)]
         return sorted(late, key=lambda s: (s.due or dt.date.min, s.dataset["name"]))
+
+    def quality_by_org(self, today: dt.date | None = None) -> list[dict[str, Any]]:
+        return quality_stats.by_organization(self.quality, today or dt.date.today())
 
     def schedule_summary(self, today: dt.date | None = None) -> dict[str, int]:
         today = today or dt.date.today()
@@ -143,6 +118,7 @@ def collect() -> CatalogueStats:
     topics: Counter[str] = Counter()
     formats: Counter[str] = Counter()
     months: Counter[str] = Counter()
+    datasets = []
     for dataset in public_datasets():
         result.total += 1
         org = dataset.get("organization") or {}
@@ -157,6 +133,11 @@ def collect() -> CatalogueStats:
         if completeness.is_complete(schema, dataset):
             result.complete += 1
         result.schedules.append(schedule(dataset, grace))
+        datasets.append(dataset)
+    # Stored per dataset while it is unchanged: only new or changed datasets are measured here.
+    scores = quality_score.results(datasets)
+    for dataset, planned in zip(datasets, result.schedules, strict=True):
+        result.quality.append(quality_stats.row(dataset, scores[dataset["id"]], planned.due))
     result.by_org = _counted(orgs, org_titles)
     result.by_topic = _counted(topics)
     result.by_format = _counted(formats)

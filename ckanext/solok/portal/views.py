@@ -12,6 +12,7 @@ from flask.wrappers import Response
 
 from ckanext.solok.access import rules as access
 from ckanext.solok.portal import preview, series, stats
+from ckanext.solok.quality import mqa
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,9 @@ def statistics() -> str:
             "stats": catalogue,
             "overdue": catalogue.overdue(today),
             "schedule_summary": catalogue.schedule_summary(today),
+            "quality_by_org": catalogue.quality_by_org(today),
+            "quality_max": mqa.MAX_POINTS,
+            "quality_excellent": mqa.RATINGS[0][1],
             "grace_days": tk.config.get("ckanext.solok.stats.overdue_grace_days"),
             "today": today,
         },

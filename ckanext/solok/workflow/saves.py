@@ -19,6 +19,7 @@ from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.solok.access import rules as access
+from ckanext.solok.quality import publication as personal_data_guard
 from ckanext.solok.sdi import limits as dataset_limits
 from ckanext.solok.workflow import auth, guard, notify, policy, transition
 from ckanext.solok.workflow import model as audit
@@ -92,6 +93,12 @@ def prepare_update(context: Context, data_dict: DataDict) -> None:
         # A producer keeps the status; a change to a published dataset is
         # sent back to review in after_update, once CKAN knows it changed.
         decided = Transition(old=old, new=old)
+    if decided.new in (s.SUBMITTED, s.PUBLISHED) and decided.new != old:
+        try:
+            personal_data_guard.check(pkg.id, decided.new)
+        except tk.ValidationError:
+            model.Session.rollback()  # nothing was written: let the row lock go now
+            raise
     decided.package_id = pkg.id
     data_dict[s.FIELD] = decided.new
     data_dict["private"] = s.private_for(decided.new, data_dict.get("accessRights"))
