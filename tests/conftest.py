@@ -34,9 +34,10 @@ def clean_db(
     reset_index()
     from ckan import model
 
-    from ckanext.solok.workflow.model import event_table
+    from ckanext.solok.workflow.model import event_table, revision_table
 
     model.Session.execute(event_table.delete())
+    model.Session.execute(revision_table.delete())
     model.Session.commit()
 
 

@@ -29,6 +29,19 @@ event_table = sa.Table(
     sa.Column("created", sa.DateTime, nullable=False),
 )
 
+#: Pending revisions (``revisions``): a producer's change to a published dataset, one row per dataset.
+revision_table = sa.Table(
+    "solok_revision",
+    metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("status", sa.UnicodeText, nullable=False),
+    sa.Column("data", sa.UnicodeText, nullable=False),
+    sa.Column("files", sa.UnicodeText, nullable=False),
+    sa.Column("user_id", sa.UnicodeText),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("modified", sa.DateTime, nullable=False),
+)
+
 
 def record(
     package_id: str, owner_org: str | None, user_id: str | None, from_status: str | None, to_status: str, note: str

@@ -7,12 +7,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context
-from flask import Blueprint, request
+from flask import Blueprint, request, send_file
 
 from ckanext.activity.model import Activity
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
 from ckanext.solok.sdi import completeness
-from ckanext.solok.workflow import guard
+from ckanext.solok.workflow import guard, revisions
 from ckanext.solok.workflow import states as s
 
 #: URL words of the transitions (Indonesian, as the buttons say).
@@ -188,10 +188,36 @@ def transition(id: str, action: str) -> Any:
     return tk.redirect_to("solok_workflow.review", id=pkg["name"])
 
 
+def pending_file(id: str, resource_id: str) -> Any:
+    """A file of the pending revision, for those who may see the pending changes (never the public)."""
+    context = _context()
+    try:
+        pkg = tk.get_action("package_show")(tk.fresh_context(context, ignore_auth=True), {"id": id})
+        tk.check_access("solok_workflow_changes", context, {"id": pkg["id"]})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.NotAuthorized:
+        return tk.abort(404, tk._("Dataset not found"))
+    row = revisions.get(pkg["id"])
+    stored = (row or {}).get("files", {}).get(resource_id)
+    if stored is None:
+        return tk.abort(404, tk._("File not found"))
+    response = send_file(
+        revisions.file_path(pkg["id"], resource_id),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=stored.get("filename") or resource_id,
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def blueprint() -> Blueprint:
     bp = Blueprint("solok_workflow", __name__)
     bp.add_url_rule("/dataset-saya", view_func=mine, endpoint="mine")
     bp.add_url_rule("/walidata/pemeriksaan", view_func=queue, endpoint="queue")
     bp.add_url_rule("/dataset/<id>/pemeriksaan", view_func=review, endpoint="review")
+    bp.add_url_rule("/dataset/<id>/revisi/<resource_id>/unduh", view_func=pending_file, endpoint="pending_file")
     bp.add_url_rule("/dataset/<id>/pemeriksaan/<action>", view_func=transition, methods=["POST"], endpoint="transition")
     return bp
