@@ -109,6 +109,9 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         workflow.after_update(context, pkg_dict)
 
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        workflow.after_delete(context, pkg_dict)
+
     def get_blueprint(self) -> Any:
         return [
             dataset_limits.blueprint(),

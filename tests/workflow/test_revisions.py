@@ -76,8 +76,8 @@ def _change(roles) -> None:
         id=res["id"],
         name=res["name"],
         format="CSV",
-        url="kasus.csv",
-        upload=_upload(NEW_CSV),
+        url="kasus-maret.csv",
+        upload=_upload(NEW_CSV, "kasus-maret.csv"),  # another name, the same kind: the URL stays
     )
 
 
@@ -256,3 +256,17 @@ def test_who_may_see_the_changes(app, roles):
         ("anonymous", 403),
     ):
         assert api(app, roles, who, "solok_workflow_changes", method="get", id="ds-uji").status_code == status, who
+
+
+def test_the_review_page_shows_the_changed_words_and_cells_and_nothing_else(app, roles):
+    published(roles)
+    _change(roles)
+    page = app.get("/dataset/ds-uji/pemeriksaan", headers=headers(roles, "walidata")).get_data(as_text=True)
+    changes = page[page.index("solok-changes") : page.index("solok-actions")]
+    assert "<mark>(revisi</mark>" in changes or "<mark>(revisi Maret)</mark>" in changes
+    assert "Februari" in changes and ">19<" in changes and "<mark>91</mark>" in changes
+    assert "Baris ditambahkan: 1" in changes and "Sel berubah: 1" in changes
+    # Untouched fields and the untouched file address are not listed as changes.
+    for untouched in ("Deskripsi", "/id/dataset/", "download/kasus.csv"):
+        assert untouched not in changes, untouched
+    assert "Terbitkan" in page and "tetap daring" in page

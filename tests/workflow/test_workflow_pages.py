@@ -249,8 +249,15 @@ def test_activities_of_unpublished_datasets_are_not_public(app, roles):
     # The publication is public; the producer's own earlier activities stay private.
     assert seen_by("anonymous") == {"package": True, "organization": True, "user": False, "recent": True}
 
-    # Back to review: even the activities recorded while it was public disappear.
-    helpers.call_action("package_patch", context={"user": producer}, id="ds-uji", satuan="jiwa")
+    # A producer's change waits as a pending revision: the public stream stays as it was, with nothing new.
+    before = activity_titles(app, roles, "anonymous", "package_activity_list", id="ds-uji")
+    helpers.call_action("package_patch", context={"user": producer}, id="ds-uji", title=TITLE + " (revisi)")
+    assert activity_titles(app, roles, "anonymous", "package_activity_list", id="ds-uji") == before
+
+    # Withdrawn by the Walidata: even the activities recorded while it was public disappear.
+    helpers.call_action(
+        "package_patch", context={"user": roles["users"]["walidata"]["name"]}, id="ds-uji", private=True
+    )
     assert not any(seen_by("anonymous").values())
     assert TITLE not in app.get("/organization/activity/dinkes").get_data(as_text=True)
 
@@ -261,7 +268,7 @@ def test_dashboard_of_a_follower_hides_the_dataset_once_unpublished(app, roles):
     helpers.call_action("follow_dataset", context={"user": follower}, id="ds-uji")
     assert activity_titles(app, roles, "other_producer", "dashboard_activity_list")
     helpers.call_action(
-        "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
+        "package_patch", context={"user": roles["users"]["walidata"]["name"]}, id="ds-uji", private=True
     )
     assert activity_titles(app, roles, "other_producer", "dashboard_activity_list") == []
 

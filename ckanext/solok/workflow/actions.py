@@ -211,6 +211,8 @@ def _listing(
     packages.sort(key=lambda p: (since(p), p.name))
     page = packages[offset : offset + limit]
     orgs = {g.id: g for g in model.Session.query(model.Group).filter(model.Group.id.in_({p.owner_org for p in page}))}
+    actors = {last[p.id]["user_id"] for p in page if p.id in last and last[p.id]["user_id"]}
+    users = {u.id: u for u in model.Session.query(model.User).filter(model.User.id.in_(actors))} if actors else {}
     items = []
     for pkg in page:
         event = last.get(pkg.id) or {}
@@ -229,6 +231,8 @@ def _listing(
                 "since": since(pkg).isoformat(),
                 "days_waiting": (now - since(pkg)).days,
                 "last_note": event.get("note", ""),
+                # Who made the last status change (for a submitted dataset: who submitted it).
+                "last_actor": users[event["user_id"]].display_name if event.get("user_id") in users else "",
             }
         )
     return {"count": len(packages), "results": items}
@@ -259,7 +263,9 @@ def solok_workflow_queue(context: Context, data_dict: DataDict) -> dict[str, Any
     :param owner_org: an OPD's id or name (optional)
     :param min_age_days: only datasets waiting at least this many days (default 0)
     :param limit: default 50, at most 1000; :param offset: default 0
-    :returns: ``{"count", "results": [{id, name, title, organization, solok_status, since, days_waiting, last_note}]}``
+    :returns: ``{"count", "results": [{id, name, title, organization, solok_status, since, days_waiting,
+        last_note, last_actor, published_online}]}`` (``published_online``: a pending change to a published
+        dataset, whose published version stays public meanwhile)
     """
     tk.check_access("solok_workflow_queue", context, data_dict)
     statuses = _statuses(data_dict, s.STATUSES) if data_dict.get("status") else (s.SUBMITTED,)

@@ -142,8 +142,17 @@ def file_path(package_id: str, resource_id: str) -> str:
     return path
 
 
-def _take_uploads(data_dict: DataDict) -> list[tuple[str, FileStorage]]:
+def _stable_name(new: str, published_url: str | None) -> str:
+    """A replaced file keeps its published file name when its kind (extension) is the same, so its URL stays."""
+    if not published_url:
+        return new
+    old = published_url.rsplit("/", 1)[-1]
+    return old if os.path.splitext(old)[1].lower() == os.path.splitext(new)[1].lower() else new
+
+
+def _take_uploads(data_dict: DataDict, published: dict[str, Any]) -> list[tuple[str, FileStorage]]:
     """Take the uploads out of the save (CKAN would write them over the public files) and describe them."""
+    uploaded = {r["id"]: r.get("url") for r in published.get("resources", []) if r.get("url_type") == "upload"}
     taken = []
     for resource in data_dict.get("resources") or []:
         if not isinstance(resource, dict):
@@ -156,7 +165,7 @@ def _take_uploads(data_dict: DataDict) -> list[tuple[str, FileStorage]]:
         resource.setdefault("id", str(uuid.uuid4()))
         if not resource["id"]:
             resource["id"] = str(uuid.uuid4())
-        resource["url"] = munge.munge_filename(upload.filename)
+        resource["url"] = _stable_name(munge.munge_filename(upload.filename), uploaded.get(resource["id"]))
         resource["url_type"] = "upload"
         resource["last_modified"] = dt.datetime.utcnow().isoformat()
         upload.stream.seek(0, os.SEEK_END)
@@ -210,7 +219,7 @@ def hold(
     published = tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg.id})
     for key in (OVERLAY, s.FIELD):
         data_dict.pop(key, None)
-    uploads = _take_uploads(data_dict)
+    uploads = _take_uploads(data_dict, published)
     capture = dict(context)
     capture.pop("original_package", None)
     capture.update({CAPTURE: True, "defer_commit": True})  # type: ignore[typeddict-item]

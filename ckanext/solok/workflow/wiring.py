@@ -8,7 +8,7 @@ from typing import Any
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.model import Package, User
 
-from ckanext.solok.workflow import actions, activity, auth, helpers, policy, saves, views
+from ckanext.solok.workflow import actions, activity, auth, helpers, policy, revisions, saves, views
 from ckanext.solok.workflow import states as s
 
 after_create = saves.after_create
@@ -17,6 +17,12 @@ get_helpers = helpers.get_helpers
 blueprint = views.blueprint
 
 _labels = DefaultPermissionLabels()
+
+
+def after_delete(context: Any, data: dict[str, Any]) -> None:
+    """A deleted dataset's pending change goes with it (its files too)."""
+    if data.get("id"):
+        revisions.discard(data["id"])
 
 
 def get_actions() -> dict[str, Any]:
