@@ -263,7 +263,8 @@ def test_the_review_page_shows_the_changed_words_and_cells_and_nothing_else(app,
     _change(roles)
     page = app.get("/dataset/ds-uji/pemeriksaan", headers=headers(roles, "walidata")).get_data(as_text=True)
     changes = page[page.index("solok-changes") : page.index("solok-actions")]
-    assert "<mark>(revisi</mark>" in changes or "<mark>(revisi Maret)</mark>" in changes
+    assert '<td class="solok-before">Kasus DBD Kota Solok</td>' in changes
+    assert "Kasus DBD Kota Solok<mark> (revisi Maret)</mark>" in changes  # only the changed words are marked
     assert "Februari" in changes and ">19<" in changes and "<mark>91</mark>" in changes
     assert "Baris ditambahkan: 1" in changes and "Sel berubah: 1" in changes
     # Untouched fields and the untouched file address are not listed as changes.

@@ -123,11 +123,14 @@ def test_side_by_side_changes_since_publication(app, roles):
         satuan="jiwa",
         title="Judul Baru",
     )
-    assert status_of() == "diajukan"
+    assert status_of() == "terbit"  # the published version stays online; the change is pending
     body = page(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan")
     assert "Perubahan sejak terakhir diterbitkan" in body
-    assert '<td class="solok-before">orang</td><td class="solok-after">jiwa</td>' in body
-    assert '<td class="solok-before">Data Uji</td><td class="solok-after">Judul Baru</td>' in body
+    assert '<td class="solok-before"><del>orang</del></td>' in body
+    assert '<td class="solok-after"><mark>jiwa</mark></td>' in body
+    assert '<td class="solok-after"><mark>Judul Baru</mark></td>' in body
+    # Only the changed fields: nothing else of the schema is listed.
+    assert body.count('<th scope="row">') == 2
 
 
 @pytest.mark.parametrize("who", ["anonymous", "producer", "opd_admin", "other_producer"])

@@ -49,7 +49,20 @@ def words(before: str, after: str) -> tuple[list[tuple[str, bool]], list[tuple[s
             old.append(("".join(a[i1:i2]), not same))
         if j2 > j1:
             new.append(("".join(b[j1:j2]), not same))
-    return old, new
+    return _joined(old), _joined(new)
+
+
+def _joined(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Adjacent pieces of one kind as one; a space between two changed words is part of the change."""
+    out: list[tuple[str, bool]] = []
+    for i, (text, changed) in enumerate(pieces):
+        if not changed and text.isspace() and out and out[-1][1] and i + 1 < len(pieces) and pieces[i + 1][1]:
+            changed = True
+        if out and out[-1][1] == changed:
+            out[-1] = (out[-1][0] + text, changed)
+        else:
+            out.append((text, changed))
+    return out
 
 
 def metadata(published: dict[str, Any], pending: dict[str, Any]) -> list[dict[str, Any]]:

@@ -100,6 +100,7 @@ def review(id: str, error: str = "") -> Any:
             "completeness": completeness.completeness(schema, row["data"] if row else pkg),
             "revision": pending,
             "has_revision": row is not None,
+            "never_published": not any(e["to_status"] == s.PUBLISHED for e in history),
             "max_cells": changes.MAX_CELLS,
             "next_item": next_item,
             "error": error,

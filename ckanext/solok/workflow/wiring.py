@@ -21,8 +21,9 @@ _labels = DefaultPermissionLabels()
 
 def after_delete(context: Any, data: dict[str, Any]) -> None:
     """A deleted dataset's pending change goes with it (its files too)."""
-    if data.get("id"):
-        revisions.discard(data["id"])
+    pkg = Package.get(str(data.get("id") or ""))  # CKAN passes the id or name it was given
+    if pkg is not None:
+        revisions.discard(pkg.id)
 
 
 def get_actions() -> dict[str, Any]:
