@@ -56,6 +56,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_public_directory(config, "public")
         forms.install()
         tk.add_resource("assets", "solok")
+        workflow.land_after_login(config)
 
     def configure(self, config: Any) -> None:
         security.configure(config)

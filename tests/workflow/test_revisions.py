@@ -9,6 +9,7 @@ Walidata publishes → the public gets the new version, with the same ids and UR
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 
@@ -19,7 +20,7 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.solok.workflow import revisions
 from ckanext.solok.workflow.model import event_table, revision_table
-from tests.helpers import act, api, create_as, headers, public_names
+from tests.helpers import act, api, create_as, headers, public_names, xlsx
 
 OLD_CSV = b"bulan,kasus\nJanuari,12\nFebruari,19\nMaret,7\n"
 NEW_CSV = b"bulan,kasus\nJanuari,12\nFebruari,91\nMaret,7\nApril,4\n"
@@ -271,3 +272,51 @@ def test_the_review_page_shows_the_changed_words_and_cells_and_nothing_else(app,
     for untouched in ("Deskripsi", "/id/dataset/", "download/kasus.csv"):
         assert untouched not in changes, untouched
     assert "Terbitkan" in page and "tetap daring" in page
+
+
+def test_the_changes_of_a_spreadsheet_and_of_a_file_that_is_not_a_table(roles):
+    create_as(roles, "producer")
+    ctx = _ctx(roles, "producer")
+    sheet = helpers.call_action(
+        "resource_create",
+        context=ctx,
+        package_id="ds-uji",
+        name="Lembar",
+        format="XLSX",
+        url="kasus.xlsx",
+        upload=FileStorage(io.BytesIO(xlsx([["bulan", "kasus"], ["Januari", 12], ["Februari", 19]])), "kasus.xlsx"),
+    )
+    pdf = helpers.call_action(
+        "resource_create",
+        context=ctx,
+        package_id="ds-uji",
+        name="Laporan",
+        format="PDF",
+        url="laporan.pdf",
+        upload=FileStorage(io.BytesIO(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"), "laporan.pdf"),
+    )
+    act(roles, "producer", "submit", "ds-uji")
+    act(roles, "walidata", "publish", "ds-uji")
+    new_sheet = xlsx([["bulan", "kasus", "meninggal"], ["Januari", 12, 0], ["Februari", 91, 1]])
+    helpers.call_action(
+        "resource_patch",
+        context=ctx,
+        id=sheet["id"],
+        url="kasus.xlsx",
+        upload=FileStorage(io.BytesIO(new_sheet), "kasus.xlsx"),
+    )
+    new_pdf = b"%PDF-1.4\n1 0 obj\n<< /Baru 1 >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+    helpers.call_action(
+        "resource_patch",
+        context=ctx,
+        id=pdf["id"],
+        url="laporan.pdf",
+        upload=FileStorage(io.BytesIO(new_pdf), "laporan.pdf"),
+    )
+    found = {f["id"]: f for f in helpers.call_action("solok_workflow_changes", context=ctx, id="ds-uji")["files"]}
+    table = found[sheet["id"]]["content"]["table"]
+    assert table["columns_added"] == ["meninggal"] and table["columns_removed"] == []
+    assert table["cells"] == [{"row": "Februari", "column": "kasus", "before": "19", "after": "91"}]
+    content = found[pdf["id"]]["content"]
+    assert "table" not in content and content["size_after"] == len(new_pdf)
+    assert content["checksum_after"] == hashlib.sha256(new_pdf).hexdigest() != content["checksum_before"]

@@ -164,9 +164,21 @@ def pending_file(id: str, resource_id: str) -> Any:
     return response
 
 
+def home() -> Any:
+    """Where a user lands after logging in: the Walidata on the queue, producers on their datasets."""
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login")
+    if s.is_walidata(tk.current_user.name):
+        return tk.redirect_to("solok_workflow.queue")
+    if s.user_org_ids(tk.current_user.name):
+        return tk.redirect_to("solok_workflow.mine")
+    return tk.redirect_to("dashboard.datasets")
+
+
 def blueprint() -> Blueprint:
     bp = Blueprint("solok_workflow", __name__)
     bp.add_url_rule("/dataset-saya", view_func=mine, endpoint="mine")
+    bp.add_url_rule("/beranda-saya", view_func=home, endpoint="home")
     bp.add_url_rule("/walidata/pemeriksaan", view_func=queue, endpoint="queue")
     bp.add_url_rule("/dataset/<id>/pemeriksaan", view_func=review, endpoint="review")
     bp.add_url_rule("/dataset/<id>/revisi/<resource_id>/unduh", view_func=pending_file, endpoint="pending_file")

@@ -19,6 +19,12 @@ blueprint = views.blueprint
 _labels = DefaultPermissionLabels()
 
 
+def land_after_login(config: Any) -> None:
+    """After logging in, the Walidata lands on the queue and producers on their datasets (unless configured)."""
+    if config.get("ckan.auth.route_after_login") in (None, "", "dashboard.datasets"):
+        config["ckan.auth.route_after_login"] = "solok_workflow.home"
+
+
 def after_delete(context: Any, data: dict[str, Any]) -> None:
     """A deleted dataset's pending change goes with it (its files too)."""
     pkg = Package.get(str(data.get("id") or ""))  # CKAN passes the id or name it was given

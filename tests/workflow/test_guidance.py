@@ -1,0 +1,63 @@
+"""The pages lead each role to its next step: where a login lands, the buttons beside a status."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import act, create_as, headers, in_status
+
+
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [("walidata", "/walidata/pemeriksaan"), ("producer", "/dataset-saya"), ("opd_member", "/dataset-saya")],
+)
+def test_after_login_each_role_lands_on_its_work(app, roles, who, lands_on):
+    # CKAN sends a user who just logged in to /user/me, which follows ckan.auth.route_after_login.
+    me = app.get("/user/me", headers=headers(roles, who), follow_redirects=False)
+    assert me.status_code == 302 and me.headers["Location"].endswith("/beranda-saya")
+    landing = app.get("/beranda-saya", headers=headers(roles, who), follow_redirects=False)
+    assert landing.status_code == 302 and landing.headers["Location"].endswith(lands_on)
+
+
+def test_a_user_of_no_opd_lands_on_the_dashboard_and_a_visitor_on_the_login(app, roles):
+    assert (
+        app.get("/beranda-saya", headers=headers(roles, "other_producer"), follow_redirects=False)
+        .headers["Location"]
+        .endswith("/dataset-saya")
+    )  # an editor of another OPD
+    from ckan.tests import factories
+
+    loner = factories.UserWithToken()
+    landing = app.get("/beranda-saya", headers={"Authorization": loner["token"]}, follow_redirects=False)
+    assert landing.headers["Location"].endswith("/dashboard/datasets")
+    assert "/user/login" in app.get("/beranda-saya", follow_redirects=False).headers["Location"]
+
+
+def test_my_datasets_offers_to_add_one(app, roles):
+    body = app.get("/dataset-saya", headers=headers(roles, "producer")).get_data(as_text=True)
+    assert 'class="btn btn-primary solok-add-dataset" href="/dataset/new"' in body and "Tambah dataset" in body
+    body = app.get("/dataset-saya", headers=headers(roles, "opd_member")).get_data(as_text=True)
+    assert "solok-add-dataset" not in body  # a plain member may not create datasets
+
+
+def test_the_dataset_page_has_the_next_step_of_its_producer(app, roles):
+    create_as(roles, "producer")
+    body = app.get("/dataset/ds-uji", headers=headers(roles, "producer")).get_data(as_text=True)
+    assert "solok-submit" in body and "Ajukan ke Walidata" in body
+    act(roles, "producer", "submit", "ds-uji")
+    act(roles, "walidata", "return", "ds-uji", note="Lengkapi satuan.")
+    body = app.get("/dataset/ds-uji", headers=headers(roles, "producer")).get_data(as_text=True)
+    assert "Lengkapi satuan." in body and "Perbaiki lalu ajukan kembali" in body
+    assert 'href="/dataset/edit/ds-uji"' in body
+    body = app.get("/dataset/ds-uji", headers=headers(roles, "opd_member")).get_data(as_text=True)
+    assert "Perbaiki lalu ajukan kembali" not in body and "solok-submit" not in body
+
+
+def test_after_a_decision_the_walidata_goes_on_with_the_next_in_the_queue(app, roles):
+    in_status(roles, "diajukan")
+    in_status(roles, "diajukan", name="ds-kedua")
+    act(roles, "walidata", "publish", "ds-uji")
+    body = app.get("/dataset/ds-uji/pemeriksaan", headers=headers(roles, "walidata")).get_data(as_text=True)
+    assert "Berikutnya di antrean" in body and 'href="/dataset/ds-kedua/pemeriksaan"' in body
+    queue = app.get("/walidata/pemeriksaan", headers=headers(roles, "walidata")).get_data(as_text=True)
+    assert roles["users"]["producer"]["fullname"] in queue  # who submitted it
