@@ -25,7 +25,7 @@ from ckanext.solok.dcat import views as dcat_views
 from ckanext.solok.portal import helpers as portal_helpers
 from ckanext.solok.portal import i18n_audit, preview
 from ckanext.solok.portal import views as portal_views
-from ckanext.solok.sdi import facets, forms, validators
+from ckanext.solok.sdi import facets, forms, last_step, validators
 from ckanext.solok.sdi import helpers as sdi_helpers
 from ckanext.solok.sdi import limits as dataset_limits
 from ckanext.solok.workflow import validators as workflow_validators
@@ -128,6 +128,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         if isinstance(app, flask.Flask):
             i18n_audit.install(app, config)
             serving.install(app)
+            last_step.install(app)
         return app
 
     def get_auth_functions(self) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.helpers import act, create_as, headers, in_status
@@ -61,3 +63,26 @@ def test_after_a_decision_the_walidata_goes_on_with_the_next_in_the_queue(app, r
     assert "Berikutnya di antrean" in body and 'href="/dataset/ds-kedua/pemeriksaan"' in body
     queue = app.get("/walidata/pemeriksaan", headers=headers(roles, "walidata")).get_data(as_text=True)
     assert roles["users"]["producer"]["fullname"] in queue  # who submitted it
+
+
+def test_a_new_dataset_starts_with_the_recommended_licence_and_nothing_else_chosen(app, roles):
+    body = app.get("/dataset/new", headers=headers(roles, "producer")).get_data(as_text=True)
+    assert re.search(r'<option value="cc-by"\s+selected', body)
+    create_as(roles, "producer", name="ds-halaman", state="draft", ukuran="", jenis="", accrualPeriodicity="")
+    for page, fields in ((2, ("ukuran", "jenis")), (3, ("accrualPeriodicity",))):
+        html = app.get(f"/dataset/new/ds-halaman/{page}", headers=headers(roles, "producer")).get_data(as_text=True)
+        for field in fields:
+            select = html[html.index(f'id="field-{field}"') :]
+            select = select[: select.index("</select>")]
+            assert "selected" not in select, field
+
+
+def test_pages_after_the_first_lead_back_and_the_edit_form_has_no_dead_unpublish_button(app, roles):
+    create_as(roles, "producer", name="ds-halaman", state="draft")
+    first = app.get("/dataset/new", headers=headers(roles, "producer")).get_data(as_text=True)
+    assert "solok-previous" not in first
+    second = app.get("/dataset/new/ds-halaman/2", headers=headers(roles, "producer")).get_data(as_text=True)
+    assert 'class="btn btn-outline-secondary solok-previous" href="/dataset/new/ds-halaman/1">Sebelumnya</a>' in second
+    in_status(roles, "terbit")
+    edit = app.get("/dataset/edit/ds-uji", headers=headers(roles, "producer")).get_data(as_text=True)
+    assert "go-metadata-unpublish" not in edit
