@@ -45,12 +45,8 @@ def test_a_change_to_a_published_dataset_waits_for_the_walidata(portal, page, ne
     officer.goto(f"/dataset/{name}/resource/{resource['id']}/edit")
     replaced = tmp_path / "kasus-dbd-2025-baru.csv"
     replaced.write_text(NEW, encoding="utf-8")
-    remove = officer.locator(".btn-remove-url, [data-module='image-upload'] .btn-danger, #resource-url-remove")
-    if remove.count():
-        remove.first.click()
-    with officer.expect_file_chooser() as chooser:
-        officer.locator("#resource-upload-button").click()
-    chooser.value.set_files(str(replaced))
+    # The file field of a resource that has a file: choosing another file replaces it.
+    officer.locator("#field-resource-upload").set_input_files(str(replaced))
     officer.locator("button[name=save]").first.click()
     officer.goto(f"/dataset/{name}")
     expect(officer.locator("h1")).to_contain_text("(revisi)")  # the producer sees the pending version

@@ -199,6 +199,13 @@ def test_a_published_dataset_changed_by_the_producer_is_announced(roles, smtp):
     assert [to(m) for m in smtp.messages] == [roles["users"]["walidata"]["email"]]
 
 
+def test_no_email_without_smtp_unless_asked(roles, smtp, monkeypatch, ckan_config):
+    # "auto" (the default) without a sender address: SMTP is not configured, nothing is sent.
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "")
+    in_status(roles, "terbit")
+    assert smtp.messages == []
+
+
 def test_no_email_when_switched_off(roles, smtp, monkeypatch, ckan_config):
     monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_notifications", False)
     in_status(roles, "terbit")
