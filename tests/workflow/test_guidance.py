@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from ckan.tests import helpers as ckan_helpers
 
 from tests.helpers import act, create_as, headers, in_status
 
@@ -86,3 +87,13 @@ def test_pages_after_the_first_lead_back_and_the_edit_form_has_no_dead_unpublish
     in_status(roles, "terbit")
     edit = app.get("/dataset/edit/ds-uji", headers=headers(roles, "producer")).get_data(as_text=True)
     assert "go-metadata-unpublish" not in edit
+
+
+def test_the_pages_of_the_unfinished_form_make_no_activity_each(app, roles):
+    producer = {"user": roles["users"]["producer"]["name"]}
+    create_as(roles, "producer", name="ds-halaman", state="draft", satuan="")
+    for value in ("orang", "jiwa", "kepala keluarga"):  # three saved form pages
+        ckan_helpers.call_action("package_patch", context=dict(producer), id="ds-halaman", satuan=value)
+    ckan_helpers.call_action("package_patch", context=dict(producer), id="ds-halaman", state="active")
+    activities = ckan_helpers.call_action("package_activity_list", context=dict(producer), id="ds-halaman")
+    assert [a["activity_type"] for a in activities] == ["changed package", "new package"]

@@ -157,6 +157,11 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         result = original(context, data_dict)
     finally:
         decided = transition.pop(context)
+    saved = model.Package.get(pkg.id) if pkg is not None else None
+    if saved is not None and saved.state == "draft":
+        # A page of the unfinished form is not news: CKAN's activity stream records a save only when it
+        # names changed packages, so the stream has "created" and the finished dataset, not one per page.
+        context.get("changed_entities", {}).pop("packages", None)
     if decided is not None and decided.mail and decided.package_id:
         # A resubmission's audit note is the portal's; the e-mail carries only what a person wrote.
         note = decided.note if decided.requested else ""
