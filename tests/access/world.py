@@ -140,6 +140,7 @@ def _revise(world: World) -> None:
         context=ctx,
         id=uploaded["id"],
         name=uploaded["name"],
+        description=f"Berkas pengganti {PENDING}.",  # the file keeps its published name, so its URL
         format="CSV",
         url=filename,
         upload=FileStorage(io.BytesIO(CSV + b"Tanah Garam,80\n"), filename, content_type="text/csv"),

@@ -15,8 +15,6 @@ import hashlib
 import re
 from typing import Any
 
-import ckan.plugins.toolkit as tk
-
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
 from ckanext.solok.portal import preview
 from ckanext.solok.workflow import revisions
@@ -227,7 +225,7 @@ def of(package_id: str) -> dict[str, Any] | None:
     row = revisions.get(package_id)
     if row is None:
         return None
-    published = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+    published = revisions.published_version(package_id)
     pending = row["data"]
     return {
         "status": row["status"],

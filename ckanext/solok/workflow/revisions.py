@@ -78,6 +78,12 @@ def pending_ids(package_ids: list[str]) -> dict[str, str]:
     return {r.package_id: r.status for r in model.Session.execute(query)}
 
 
+def published_version(package_id: str) -> dict[str, Any]:
+    """The dataset as the public sees it, whoever asks (an empty user: CKAN would fill in the request's)."""
+    context: Context = {"ignore_auth": True, "user": ""}  # type: ignore[typeddict-item]
+    return tk.get_action("package_show")(context, {"id": package_id})
+
+
 def review_status(pkg: model.Package) -> str:
     """The status the workflow reviews: the pending revision's, else the dataset's own."""
     pending = pending_ids([pkg.id])
@@ -216,7 +222,7 @@ def hold(
     """
     pkg = guard.lock(pkg)  # before the savepoint: a lock taken inside it would go with its rollback
     row = get(pkg.id)
-    published = tk.get_action("package_show")({"ignore_auth": True}, {"id": pkg.id})
+    published = published_version(pkg.id)
     for key in (OVERLAY, s.FIELD):
         data_dict.pop(key, None)
     uploads = _take_uploads(data_dict, published)
