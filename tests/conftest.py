@@ -34,9 +34,10 @@ def clean_db(
     reset_index()
     from ckan import model
 
-    from ckanext.solok.workflow.model import event_table
+    from ckanext.solok.workflow.model import event_table, revision_table
 
     model.Session.execute(event_table.delete())
+    model.Session.execute(revision_table.delete())
     model.Session.commit()
 
 
@@ -99,6 +100,8 @@ def smtp(ckan_config, monkeypatch):
     controller.start()
     monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{port}")
     monkeypatch.setitem(ckan_config, "smtp.mail_from", "portal@solokkota.go.id")
-    monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_notifications", True)
+    # email_notifications stays "auto": on, because SMTP is configured. Sent in the request here
+    # (tests/workflow/test_background_email.py covers the job worker).
+    monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_in_background", False)
     yield sink
     controller.stop()

@@ -28,7 +28,7 @@ from ckanext.solok.portal import views as portal_views
 from ckanext.solok.quality import actions as quality_actions
 from ckanext.solok.quality import helpers as quality_helpers
 from ckanext.solok.quality import views as quality_views
-from ckanext.solok.sdi import facets, forms, validators
+from ckanext.solok.sdi import facets, forms, last_step, validators
 from ckanext.solok.sdi import helpers as sdi_helpers
 from ckanext.solok.sdi import limits as dataset_limits
 from ckanext.solok.workflow import validators as workflow_validators
@@ -59,6 +59,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_public_directory(config, "public")
         forms.install()
         tk.add_resource("assets", "solok")
+        workflow.land_after_login(config)
 
     def configure(self, config: Any) -> None:
         security.configure(config)
@@ -117,6 +118,9 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         workflow.after_update(context, pkg_dict)
 
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        workflow.after_delete(context, pkg_dict)
+
     def get_blueprint(self) -> Any:
         return [
             dataset_limits.blueprint(),
@@ -133,6 +137,7 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
         if isinstance(app, flask.Flask):
             i18n_audit.install(app, config)
             serving.install(app)
+            last_step.install(app)
         return app
 
     def get_auth_functions(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ def world(reset_db: Callable[[], None], migrate_db_for: Callable[[str], None]) -
     from ckan import model
     from ckan.lib import search
 
-    from ckanext.solok.workflow.model import event_table
+    from ckanext.solok.workflow.model import event_table, revision_table
 
     plugins.load_all()
     try:
@@ -29,6 +29,7 @@ def world(reset_db: Callable[[], None], migrate_db_for: Callable[[str], None]) -
             migrate_db_for(plugin)
         search.clear_all()
         model.Session.execute(event_table.delete())
+        model.Session.execute(revision_table.delete())
         model.Session.commit()
         seeded = build()
     finally:

@@ -25,7 +25,19 @@ from typing import Any
 import ckan.logic as logic
 import pytest
 
-from tests.access.world import HIDDEN, INSIDERS, KEYS, READERS, World, file, found, meta, name
+from tests.access.world import (
+    HIDDEN,
+    INSIDERS,
+    KEYS,
+    PENDING,
+    PENDING_READERS,
+    READERS,
+    World,
+    file,
+    found,
+    meta,
+    name,
+)
 
 Params = list[dict[str, Any]]
 Marker = Callable[[World], str]
@@ -59,6 +71,9 @@ class Spec:
     extra_forbidden: dict[str, str] = field(default_factory=dict)
     #: The insiders ``insiders_see`` applies to, when CKAN's own auth narrows them.
     insiders: tuple[str, ...] = INSIDERS
+    #: Who may meet the pending revision of ``revisi`` in the answers, and who must.
+    pending_readers: tuple[str, ...] = PENDING_READERS
+    pending_seen_by: tuple[str, ...] = ()
 
 
 def once(*params: dict[str, Any]) -> Callable[[World, str], Params]:
@@ -103,9 +118,12 @@ SEARCH_ALL = {"q": "", "rows": 1000, "include_private": True, "include_drafts": 
 #: Read actions called by every reader, with what insiders must meet in the answers.
 CHECKED: dict[str, Spec] = {
     "package_show": Spec(
-        lambda w, r: per_dataset()(w, r) + per_dataset(use_default_schema=True)(w, r), PUBLIC_FILES, ALL_HIDDEN
+        lambda w, r: per_dataset()(w, r) + per_dataset(use_default_schema=True)(w, r),
+        PUBLIC_FILES,
+        ALL_HIDDEN,
+        pending_seen_by=("producer",),
     ),
-    "resource_show": Spec(per_resource, PUBLIC_FILES, (F("tertutup"), F("draf"))),
+    "resource_show": Spec(per_resource, PUBLIC_FILES, (F("tertutup"), F("draf")), pending_seen_by=("producer",)),
     "resource_view_list": Spec(per_resource),
     "package_search": Spec(
         once(
@@ -182,6 +200,12 @@ CHECKED: dict[str, Spec] = {
     "activity_diff": Spec(per_activity(object_type="package", diff_type="unified"), PUBLIC_FILES, insiders=EDITORS),
     "solok_workflow_history": Spec(per_dataset(), (), (M("diajukan"),)),
     "solok_workflow_version": Spec(per_dataset(), (), (M("diajukan"),)),
+    # The pending changes: the producers' (who edit them) and the Walidata's (who review them).
+    "solok_workflow_changes": Spec(
+        per_dataset(),
+        pending_readers=("producer", "walidata", "sysadmin"),
+        pending_seen_by=("producer", "walidata", "sysadmin"),
+    ),
     "solok_workflow_list": Spec(once({"status": "all"}), (), ()),
     "solok_workflow_queue": Spec(once({"status": "all"}), (), (M("diajukan"),)),
     # The OPD's members and the Walidata only; the answer names the dataset by id and never a file URL.
@@ -399,7 +423,7 @@ def test_read_action_shows_each_reader_only_what_it_may_see(app: Any, world: Wor
     problems: list[str] = []
     seen: dict[str, str] = {}
     for reader in READERS:
-        forbidden = dict(world.forbidden(reader))
+        forbidden = dict(world.forbidden(reader, spec.pending_readers))
         if reader not in INSIDERS:
             forbidden.update(spec.extra_forbidden)
         answers = []
@@ -412,6 +436,9 @@ def test_read_action_shows_each_reader_only_what_it_may_see(app: Any, world: Wor
                 problems.append(f"{reader} {params}: {forbidden[marker]} ({marker})")
             answers.append(text)
         seen[reader] = "\n".join(answers)
+    for reader in spec.pending_seen_by:
+        if PENDING not in seen[reader]:
+            problems.append(f"{reader} should see the pending revision ({PENDING})")
     for reader in INSIDERS:
         expected = (spec.insiders_see if reader in spec.insiders else ()) + (
             spec.sysadmin_sees if reader == "sysadmin" else ()

@@ -26,12 +26,13 @@ OUTSIDERS = ("anonymous", "stranger", "other_producer")
 INSIDERS = ("opd_member", "producer", "walidata", "sysadmin")
 READERS = OUTSIDERS + INSIDERS
 
-#: Public datasets: metadata visible to all.
-PUBLIC = ("terbuka", "terbatas", "direklasifikasi")
+#: Public datasets: metadata visible to all. ``revisi`` has a pending revision (its producer's change, held
+#: until the Walidata publishes it): its published version is public, the change is the producer's alone.
+PUBLIC = ("terbuka", "terbatas", "direklasifikasi", "revisi")
 #: Published datasets whose files only insiders may see (``direklasifikasi`` was *terbuka* when first published).
 RESTRICTED = ("terbatas", "direklasifikasi")
 #: Datasets nobody outside may know of: *tertutup*, every unpublished status, a CKAN draft, a deleted one, and
-#: ``ditarik``, published once and sent back to review by its producer's change.
+#: ``ditarik``, published once and withdrawn by the Walidata.
 HIDDEN = ("tertutup", "draf", "diajukan", "belum-selesai", "ditarik", "dihapus")
 KEYS = PUBLIC + HIDDEN
 
@@ -50,6 +51,12 @@ def file(key: str) -> str:
     return f"{key}-xq"
 
 
+#: The marker of the pending revision of ``revisi`` (its notes, a replaced file's name, a new file's URL).
+PENDING = "revisi-pq"
+#: Who meets :data:`PENDING` in ``package_show`` and ``resource_show``: the producer, who edits the change.
+PENDING_READERS = ("producer",)
+
+
 @dataclass
 class World:
     users: dict[str, dict[str, Any]]
@@ -66,11 +73,12 @@ class World:
     def user_id(self, reader: str) -> str | None:
         return None if reader == "anonymous" else self.users[reader]["id"]
 
-    def forbidden(self, reader: str) -> dict[str, str]:
+    def forbidden(self, reader: str, pending_readers: tuple[str, ...] = PENDING_READERS) -> dict[str, str]:
         """``{marker: why}`` that must not reach ``reader``."""
+        out = {} if reader in pending_readers else {PENDING: "the pending revision of a published dataset"}
         if reader in INSIDERS:
-            return {}
-        out = {file(k): f"file URL of {k}" for k in RESTRICTED}
+            return out
+        out |= {file(k): f"file URL of {k}" for k in RESTRICTED}
         for k in HIDDEN:
             out[meta(k)] = f"existence of unpublished dataset {k}"
             out[file(k)] = f"file URL of unpublished dataset {k}"
@@ -120,6 +128,33 @@ def _upload(world: World, who: str, key: str) -> dict[str, Any]:
     )
 
 
+def _revise(world: World) -> None:
+    """The producer changes the published ``revisi``: its notes, its uploaded file, a new file."""
+    ctx = _ctx(world, "producer")
+    helpers.call_action("package_patch", context=ctx, id=name("revisi"), notes=f"Definisi baru {PENDING}.")
+    shown = helpers.call_action("package_show", context=ctx, id=name("revisi"))
+    uploaded = next(r for r in shown["resources"] if r.get("url_type") == "upload")
+    filename = f"ganti-{PENDING}.csv"
+    helpers.call_action(
+        "resource_update",
+        context=ctx,
+        id=uploaded["id"],
+        name=uploaded["name"],
+        description=f"Berkas pengganti {PENDING}.",  # the file keeps its published name, so its URL
+        format="CSV",
+        url=filename,
+        upload=FileStorage(io.BytesIO(CSV + b"Tanah Garam,80\n"), filename, content_type="text/csv"),
+    )
+    helpers.call_action(
+        "resource_create",
+        context=ctx,
+        package_id=name("revisi"),
+        name="Tabel baru",
+        format="CSV",
+        url=f"https://files.example.org/baru-{PENDING}.csv",
+    )
+
+
 def build() -> World:
     """Seed the world through CKAN's actions (the database must be empty)."""
     users = {r: factories.UserWithToken() for r in READERS if r not in ("anonymous", "sysadmin")}
@@ -142,11 +177,12 @@ def build() -> World:
     world = World(users=users, orgs={"opd": opd, "other": other, "walidata": walidata}, group=group)
 
     # Published at creation (by a sysadmin: the Walidata edits no OPD's datasets directly).
-    for key in ("terbuka", "terbatas", "direklasifikasi", "ditarik", "dihapus"):
+    for key in ("terbuka", "terbatas", "direklasifikasi", "ditarik", "dihapus", "revisi"):
         _create(world, "sysadmin", key, access="terbatas" if key == "terbatas" else "terbuka")
         _link(world, "sysadmin", key)
     _upload(world, "sysadmin", "terbatas")
     _upload(world, "sysadmin", "terbuka")
+    _upload(world, "sysadmin", "revisi")
     _create(world, "sysadmin", "tertutup", access="tertutup")
     _link(world, "sysadmin", "tertutup", fmt="KML")
     # The producer's: a draft, a submitted one, an unfinished CKAN draft.
@@ -167,7 +203,7 @@ def build() -> World:
     for reader in READERS:
         if reader == "anonymous":
             continue
-        for key in ("terbatas", "direklasifikasi", "ditarik", "terbuka"):
+        for key in ("terbatas", "direklasifikasi", "ditarik", "terbuka", "revisi"):
             helpers.call_action("follow_dataset", context=_ctx(world, reader), id=name(key))
     # Everything is on the topic's page.
     for key in KEYS:
@@ -187,13 +223,12 @@ def build() -> World:
         object=name("tertutup"),
         type="links_to",
     )
-    # Later: reclassified, changed by the producer (back to review), deleted.
+    # Later: reclassified, withdrawn by the Walidata, changed by its producer (a pending revision), deleted.
     helpers.call_action(
         "package_patch", context=_ctx(world, "sysadmin"), id=name("direklasifikasi"), accessRights="terbatas"
     )
-    helpers.call_action(
-        "package_patch", context=_ctx(world, "producer"), id=name("ditarik"), notes=f"Diubah {meta('ditarik')}."
-    )
+    helpers.call_action("package_patch", context=_ctx(world, "walidata"), id=name("ditarik"), private=True)
+    _revise(world)
     helpers.call_action("package_delete", context=_ctx(world, "sysadmin"), id=name("dihapus"))
 
     for key in KEYS:
@@ -208,7 +243,8 @@ def build() -> World:
             limit=100,
         )
         world.activities[key] = [a["id"] for a in activities]
-    assert world.datasets["ditarik"]["private"] and world.datasets["ditarik"]["solok_status"] == "diajukan"
+    assert world.datasets["ditarik"]["private"] and world.datasets["ditarik"]["solok_status"] == "draft"
+    assert world.datasets["revisi"]["solok_status"] == "terbit" and PENDING not in json.dumps(world.datasets["revisi"])
     assert world.datasets["direklasifikasi"]["accessRights"] == "terbatas"
     assert world.datasets["belum-selesai"]["state"] == "draft"
     return world

@@ -10,8 +10,12 @@ from ckan.tests import helpers as ckan_helpers
 from ckanext.solok.workflow import model as audit
 from tests.helpers import headers, in_status
 
-INDONESIAN = "Diubah oleh produsen setelah terbit; kembali ke pemeriksaan."
-ENGLISH = "Changed by the producer after publication; back to review."
+INDONESIAN = "Diubah oleh produsen setelah terbit; versi terbit tetap daring sampai Walidata menerbitkan perubahan ini."
+ENGLISH = (
+    "Changed by the producer after publication; the published version stays online "
+    "until the Walidata publishes the change."
+)
+OLD_INDONESIAN = "Diubah oleh produsen setelah terbit; kembali ke pemeriksaan."
 
 
 def test_the_back_to_review_note_reads_in_the_readers_language(app, roles):
@@ -25,7 +29,7 @@ def test_the_back_to_review_note_reads_in_the_readers_language(app, roles):
         .scalars()
         .all()
     )
-    assert audit.portal_note("changed_after_publication") in stored
+    assert audit.portal_note("pending_change") in stored
     assert ENGLISH not in stored and INDONESIAN not in stored
     walidata = headers(roles, "walidata")
     indonesian = app.get(f"/id/dataset/{pkg['name']}/pemeriksaan", headers=walidata).get_data(as_text=True)
@@ -40,7 +44,9 @@ def test_a_persons_note_is_shown_as_written_and_a_broken_one_as_nothing(app):
         assert audit.note_text("") == "" and audit.note_text(None) == ""
         assert audit.note_text('solok-note:{"code": "tidak-ada"}') == ""
         assert audit.note_text("solok-note:{bukan json") == ""
-        assert audit.note_text(audit.portal_note("changed_after_publication")) == INDONESIAN
+        assert audit.note_text(audit.portal_note("pending_change")) == INDONESIAN
+        # A note stored before pending revisions still reads.
+        assert audit.note_text(audit.portal_note("changed_after_publication")) == OLD_INDONESIAN
 
 
 def test_an_unknown_portal_note_cannot_be_stored():

@@ -25,17 +25,21 @@ def shown(name: str = "ds-uji") -> dict:
     return helpers.call_action("package_show", id=name)
 
 
+def pending_status(name: str = "ds-uji") -> str:
+    return helpers.call_action("solok_workflow_version", id=name)["solok_status"]
+
+
 def exits(name: str = "ds-uji") -> list[tuple[str, str]]:
     return [(e["from_status"], e["to_status"]) for e in helpers.call_action("solok_workflow_history", id=name)]
 
 
 def test_a_change_after_the_review_page_was_opened_is_not_published(app, roles):
-    # A published dataset changed by its producer is back in review; the Walidata opens the review.
+    # A published dataset changed by its producer: a pending revision in review; the Walidata opens the review.
     in_status(roles, "terbit")
     patch_as_producer(roles, satuan="jiwa")
-    assert shown()["solok_status"] == "diajukan"
+    assert pending_status() == "diajukan" and shown()["solok_status"] == "terbit"
     seen = reviewed_version(app, roles)
-    # The producer changes it again while the page is open (the status stays diajukan).
+    # The producer changes it again while the page is open (the revision stays diajukan).
     patch_as_producer(roles, satuan="kepala keluarga")
     before = exits()
 
@@ -43,18 +47,19 @@ def test_a_change_after_the_review_page_was_opened_is_not_published(app, roles):
     body = res.get_data(as_text=True)
     assert res.status_code == 409
     assert "Dataset diubah setelah halaman pemeriksaan dibuka" in body
-    # Nothing changed: still in review, hidden, no audit event.
+    # Nothing changed: the revision still in review, the published version online and unchanged, no event.
     dataset = shown()
-    assert (dataset["solok_status"], dataset["private"], dataset["satuan"]) == ("diajukan", True, "kepala keluarga")
-    assert exits() == before
-    assert app.get("/dataset/ds-uji").status_code == 404
+    assert (dataset["solok_status"], dataset["private"], dataset["satuan"]) == ("terbit", False, "orang")
+    assert pending_status() == "diajukan" and exits() == before
+    assert app.get("/dataset/ds-uji").status_code == 200
     # The page shows the fresh changes and carries the current version: publishing that one works.
-    assert '<td class="solok-before">orang</td><td class="solok-after">kepala keluarga</td>' in body
+    assert '<td class="solok-after"><mark>kepala keluarga</mark></td>' in body
     current = reviewed_version(app, roles)
     assert current != seen and f'value="{current}"' in body
     res = post(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan/terbitkan", {"reviewed_version": current})
     assert res.status_code == 302
     assert shown()["solok_status"] == "terbit" and exits()[-1] == ("diajukan", "terbit")
+    assert shown()["satuan"] == "kepala keluarga"
 
 
 def test_the_message_in_english_under_en(app, roles):

@@ -34,7 +34,8 @@ def test_a_producers_change_to_a_published_dataset_goes_back_to_review_in_one_ob
     in_status(roles, "terbit")
     context = {"user": roles["users"]["producer"]["name"]}
     changed = helpers.call_action("package_patch", context=context, id="ds-uji", satuan="jiwa")
-    assert (changed["solok_status"], changed["private"]) == ("diajukan", True)
+    # The producer's answer is the pending version (in review); the published one stays public.
+    assert (changed["solok_status"], changed["private"]) == ("diajukan", False)
     assert _solok_keys(context) == set()
     last = helpers.call_action("solok_workflow_history", id="ds-uji")[-1]
     assert (last["from_status"], last["to_status"]) == ("terbit", "diajukan")

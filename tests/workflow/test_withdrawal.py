@@ -14,6 +14,7 @@ import pytest
 from ckan import model
 from ckan.tests import helpers
 
+from ckanext.solok.workflow import revisions
 from tests.helpers import api, headers, in_status, public_names
 
 
@@ -104,17 +105,19 @@ def test_the_walidata_withdraws_a_published_dataset(app, roles, route):
 
 
 def test_the_producer_cannot_delete_a_published_dataset_waiting_for_review(app, roles):
-    # Published, then changed by the producer: hidden while in review, but still the Walidata's to delete.
+    # Published, then changed by the producer: online while the change is reviewed, and the Walidata's to delete.
     in_status(roles, "terbit")
     helpers.call_action(
         "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
     )
-    assert snapshot()[:3] == ("active", True, "diajukan")
+    assert snapshot()[:3] == ("active", False, "terbit")
+    assert revisions.get(_dataset_id()) is not None
     for route in (by_delete, by_patch_deleted, by_bulk_delete, by_delete_page):
         assert route(app, roles, "producer").status_code == 403, route.__name__
         assert snapshot()[0] == "active"
     assert by_delete(app, roles, "walidata").status_code == 200
     assert snapshot()[0] == "deleted"
+    assert revisions.get(_dataset_id()) is None  # the pending change went with the dataset
 
 
 def test_a_draft_the_walidata_withdrew_is_the_producers_again(app, roles):
@@ -171,9 +174,11 @@ def test_deleting_a_file_of_a_published_dataset_is_a_change_that_goes_to_review(
     # The Walidata reviews, it does not edit: CKAN refuses them the file, as any change of content.
     assert api(app, roles, "walidata", "resource_delete", id=resource["id"]).status_code == 403
     assert snapshot() == ("active", False, "terbit", 1)
-    # The producer's deletion is a change: back to review, hidden until the Walidata publishes again.
+    # The producer's deletion is a change: a pending revision; the published file stays until it is published.
     assert api(app, roles, "producer", "resource_delete", id=resource["id"]).status_code == 200
-    assert snapshot() == ("active", True, "diajukan", 0)
+    assert snapshot() == ("active", False, "terbit", 1)
+    pending = revisions.get(_dataset_id())
+    assert pending["status"] == "diajukan" and pending["data"]["resources"] == []
     last = helpers.call_action("solok_workflow_history", id="ds-uji")[-1]
     assert (last["from_status"], last["to_status"]) == ("terbit", "diajukan")
 

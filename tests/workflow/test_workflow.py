@@ -262,15 +262,15 @@ def test_who_sees_each_status_in_api_search_and_pages(roles, app, who):
 
 
 class TestPublishedDatasetEdited:
-    def test_a_producers_change_sends_it_back_to_review_and_hides_it(self, roles, app):
+    def test_a_producers_change_waits_for_review_and_the_published_version_stays_online(self, roles, app):
         in_status(roles, "terbit")
         assert "ds-uji" in public_names(app)
         changed = helpers.call_action(
             "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
         )
-        assert (changed["solok_status"], changed["private"]) == ("diajukan", True)
-        assert "ds-uji" not in public_names(app)
-        assert app.get("/dataset/ds-uji").status_code == 404
+        assert (changed["solok_status"], changed["satuan"]) == ("diajukan", "jiwa")
+        assert "ds-uji" in public_names(app) and app.get("/dataset/ds-uji").status_code == 200
+        assert helpers.call_action("package_show", id="ds-uji")["satuan"] == "orang"
         last = helpers.call_action("solok_workflow_history", id="ds-uji")[-1]
         assert (last["from_status"], last["to_status"]) == ("terbit", "diajukan")
         assert last["user_name"] == roles["users"]["producer"]["name"]
@@ -286,7 +286,8 @@ class TestPublishedDatasetEdited:
             url="http://x/a.csv",
             format="CSV",
         )
-        assert helpers.call_action("package_show", id="ds-uji")["solok_status"] == "diajukan"
+        assert helpers.call_action("solok_workflow_version", id="ds-uji")["solok_status"] == "diajukan"
+        assert helpers.call_action("package_show", id="ds-uji")["solok_status"] == "terbit"
 
     def test_a_save_that_changes_nothing_keeps_it_published(self, roles):
         dataset = in_status(roles, "terbit")

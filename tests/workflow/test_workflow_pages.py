@@ -123,11 +123,14 @@ def test_side_by_side_changes_since_publication(app, roles):
         satuan="jiwa",
         title="Judul Baru",
     )
-    assert status_of() == "diajukan"
+    assert status_of() == "terbit"  # the published version stays online; the change is pending
     body = page(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan")
     assert "Perubahan sejak terakhir diterbitkan" in body
-    assert '<td class="solok-before">orang</td><td class="solok-after">jiwa</td>' in body
-    assert '<td class="solok-before">Data Uji</td><td class="solok-after">Judul Baru</td>' in body
+    assert '<td class="solok-before"><del>orang</del></td>' in body
+    assert '<td class="solok-after"><mark>jiwa</mark></td>' in body
+    assert '<td class="solok-after"><mark>Judul Baru</mark></td>' in body
+    # Only the changed fields: nothing else of the schema is listed.
+    assert body.count('<th scope="row">') == 2
 
 
 @pytest.mark.parametrize("who", ["anonymous", "producer", "opd_admin", "other_producer"])
@@ -196,6 +199,13 @@ def test_a_published_dataset_changed_by_the_producer_is_announced(roles, smtp):
     assert [to(m) for m in smtp.messages] == [roles["users"]["walidata"]["email"]]
 
 
+def test_no_email_without_smtp_unless_asked(roles, smtp, monkeypatch, ckan_config):
+    # "auto" (the default) without a sender address: SMTP is not configured, nothing is sent.
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "")
+    in_status(roles, "terbit")
+    assert smtp.messages == []
+
+
 def test_no_email_when_switched_off(roles, smtp, monkeypatch, ckan_config):
     monkeypatch.setitem(ckan_config, "ckanext.solok.workflow.email_notifications", False)
     in_status(roles, "terbit")
@@ -249,8 +259,15 @@ def test_activities_of_unpublished_datasets_are_not_public(app, roles):
     # The publication is public; the producer's own earlier activities stay private.
     assert seen_by("anonymous") == {"package": True, "organization": True, "user": False, "recent": True}
 
-    # Back to review: even the activities recorded while it was public disappear.
-    helpers.call_action("package_patch", context={"user": producer}, id="ds-uji", satuan="jiwa")
+    # A producer's change waits as a pending revision: the public stream stays as it was, with nothing new.
+    before = activity_titles(app, roles, "anonymous", "package_activity_list", id="ds-uji")
+    helpers.call_action("package_patch", context={"user": producer}, id="ds-uji", title=TITLE + " (revisi)")
+    assert activity_titles(app, roles, "anonymous", "package_activity_list", id="ds-uji") == before
+
+    # Withdrawn by the Walidata: even the activities recorded while it was public disappear.
+    helpers.call_action(
+        "package_patch", context={"user": roles["users"]["walidata"]["name"]}, id="ds-uji", private=True
+    )
     assert not any(seen_by("anonymous").values())
     assert TITLE not in app.get("/organization/activity/dinkes").get_data(as_text=True)
 
@@ -261,7 +278,7 @@ def test_dashboard_of_a_follower_hides_the_dataset_once_unpublished(app, roles):
     helpers.call_action("follow_dataset", context={"user": follower}, id="ds-uji")
     assert activity_titles(app, roles, "other_producer", "dashboard_activity_list")
     helpers.call_action(
-        "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="jiwa"
+        "package_patch", context={"user": roles["users"]["walidata"]["name"]}, id="ds-uji", private=True
     )
     assert activity_titles(app, roles, "other_producer", "dashboard_activity_list") == []
 

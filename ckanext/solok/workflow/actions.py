@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ckanext.solok.workflow import guard, transition
+from ckanext.solok.workflow import changes, guard, notify, revisions, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
 
@@ -39,7 +39,7 @@ def _transition(context: Context, data_dict: DataDict, name: transition.Mail) ->
     pkg = guard.lock(pkg)
     try:
         sources, target = s.TRANSITIONS[name]
-        current = s.status_of(pkg)
+        current = revisions.review_status(pkg)
         if current not in sources:
             raise tk.ValidationError(
                 {
@@ -55,12 +55,32 @@ def _transition(context: Context, data_dict: DataDict, name: transition.Mail) ->
     except tk.ValidationError:
         model.Session.rollback()  # nothing was written: let the lock go now
         raise
+    pending = revisions.get(pkg.id)
+    if pending is not None and name != "publish":
+        return _revision_transition(context, pkg, current, target, note, name)
     patch: dict[str, Any] = {"id": pkg.id}
+    if pending is not None:
+        # Publishing a pending revision saves it over the published dataset (ids and names kept).
+        ctx = tk.fresh_context(context, ignore_auth=True)
+        transition.request(ctx, target, note, mail=name)
+        return tk.get_action("package_update")(ctx, dict(revisions.publication_data(pending), id=pkg.id))
     if name == "submit":
         patch["state"] = "active"  # a submitted dataset must be complete: the schema checks it
     ctx = tk.fresh_context(context, ignore_auth=True)
     transition.request(ctx, target, note, mail=name)
     return tk.get_action("package_patch")(ctx, patch)
+
+
+def _revision_transition(
+    context: Context, pkg: model.Package, current: str, target: str, note: str, name: transition.Mail
+) -> dict[str, Any]:
+    """Return or resubmit a pending revision: only its status changes; the published version stays online."""
+    revisions.set_status(pkg.id, target)
+    user = model.User.get(context.get("user") or "")
+    audit.record(pkg.id, pkg.owner_org, user.id if user else None, current, target, note)
+    model.repo.commit()
+    notify.transition(name, pkg.id, note, context.get("user"))
+    return tk.get_action("package_show")(tk.fresh_context(context), {"id": pkg.id})
 
 
 def _action_label(name: str) -> str:
@@ -115,7 +135,33 @@ def solok_workflow_version(context: Context, data_dict: DataDict) -> dict[str, A
     """
     pkg = _package(context, data_dict)
     tk.check_access("solok_workflow_version", context, data_dict)
-    return {"id": pkg.id, "name": pkg.name, s.FIELD: s.status_of(pkg), guard.FIELD: guard.version(pkg.id)}
+    return {
+        "id": pkg.id,
+        "name": pkg.name,
+        s.FIELD: revisions.review_status(pkg),
+        guard.FIELD: guard.version(pkg.id),
+    }
+
+
+@tk.side_effect_free
+def solok_workflow_changes(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """What the dataset's pending revision changes against the published version. Producers and the Walidata.
+
+    :param id: the dataset's id or name
+    :returns: ``{"pending": false}`` without a pending revision; otherwise ``{"pending": true, "status",
+        "metadata": [{field, label, before, after}], "files": [{id, name, kind, fields, content}]}``, where a
+        file's ``content`` has size and checksum before and after and, for CSV and XLSX, ``table``: rows
+        added, removed and changed, columns added and removed, and the first changed cells with their count.
+    """
+    pkg = _package(context, data_dict)
+    tk.check_access("solok_workflow_changes", context, data_dict)
+    found = changes.of(pkg.id)
+    if found is None:
+        return {"pending": False}
+    for row in found["metadata"]:
+        row.pop("before_words")
+        row.pop("after_words")
+    return dict(found, pending=True)
 
 
 @tk.side_effect_free
@@ -147,7 +193,13 @@ def _listing(
     query = model.Session.query(model.Package).filter(model.Package.state != "deleted")
     if org_ids is not None:
         query = query.filter(model.Package.owner_org.in_(org_ids))
-    packages = [p for p in query.all() if s.status_of(p) in statuses]
+    every = query.all()
+    pending = revisions.pending_ids([p.id for p in every])
+
+    def status(pkg: model.Package) -> str:
+        return pending.get(pkg.id) or s.status_of(pkg)
+
+    packages = [p for p in every if status(p) in statuses]
     last = audit.last_events([p.id for p in packages])
     now = dt.datetime.utcnow()
 
@@ -159,6 +211,8 @@ def _listing(
     packages.sort(key=lambda p: (since(p), p.name))
     page = packages[offset : offset + limit]
     orgs = {g.id: g for g in model.Session.query(model.Group).filter(model.Group.id.in_({p.owner_org for p in page}))}
+    actors = {last[p.id]["user_id"] for p in page if p.id in last and last[p.id]["user_id"]}
+    users = {u.id: u for u in model.Session.query(model.User).filter(model.User.id.in_(actors))} if actors else {}
     items = []
     for pkg in page:
         event = last.get(pkg.id) or {}
@@ -170,11 +224,15 @@ def _listing(
                 "title": pkg.title,
                 "owner_org": pkg.owner_org,
                 "organization": {"name": org.name, "title": org.title} if org else None,
-                s.FIELD: s.status_of(pkg),
+                s.FIELD: status(pkg),
                 "state": pkg.state,
+                # A pending revision: the published version stays online meanwhile.
+                "published_online": pkg.id in pending and not pkg.private,
                 "since": since(pkg).isoformat(),
                 "days_waiting": (now - since(pkg)).days,
-                "last_note": event.get("note", ""),
+                "last_note": audit.note_text(event.get("note")),
+                # Who made the last status change (for a submitted dataset: who submitted it).
+                "last_actor": users[event["user_id"]].display_name if event.get("user_id") in users else "",
             }
         )
     return {"count": len(packages), "results": items}
@@ -205,7 +263,9 @@ def solok_workflow_queue(context: Context, data_dict: DataDict) -> dict[str, Any
     :param owner_org: an OPD's id or name (optional)
     :param min_age_days: only datasets waiting at least this many days (default 0)
     :param limit: default 50, at most 1000; :param offset: default 0
-    :returns: ``{"count", "results": [{id, name, title, organization, solok_status, since, days_waiting, last_note}]}``
+    :returns: ``{"count", "results": [{id, name, title, organization, solok_status, since, days_waiting,
+        last_note, last_actor, published_online}]}`` (``published_online``: a pending change to a published
+        dataset, whose published version stays public meanwhile)
     """
     tk.check_access("solok_workflow_queue", context, data_dict)
     statuses = _statuses(data_dict, s.STATUSES) if data_dict.get("status") else (s.SUBMITTED,)
@@ -308,6 +368,7 @@ def get_actions() -> dict[str, Any]:
             solok_workflow_publish,
             solok_workflow_return,
             solok_workflow_version,
+            solok_workflow_changes,
             solok_workflow_history,
             solok_workflow_queue,
             solok_workflow_list,

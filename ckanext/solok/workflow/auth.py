@@ -75,6 +75,18 @@ def solok_workflow_version(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 @tk.auth_allow_anonymous_access
+def solok_workflow_changes(context: Context, data_dict: DataDict) -> AuthResult:
+    """The pending version is the producers' (who edit it) and the Walidata's (who review it)."""
+    pkg = _pkg(context, data_dict)
+    user = context.get("user")
+    if pkg is not None and (
+        s.is_walidata(user) or s.can_publish(user, pkg.owner_org) or s.is_producer(user, pkg.owner_org)
+    ):
+        return {"success": True}
+    return _refuse(tk._("The pending changes are shown only to the producing OPD's editors and the Walidata."))
+
+
+@tk.auth_allow_anonymous_access
 def solok_workflow_queue(context: Context, data_dict: DataDict) -> AuthResult:
     if s.is_walidata(context.get("user")):
         return {"success": True}
@@ -231,6 +243,7 @@ def get_auth_functions() -> dict[str, Any]:
             solok_workflow_return,
             solok_workflow_history,
             solok_workflow_version,
+            solok_workflow_changes,
             solok_workflow_queue,
             solok_workflow_list,
             package_update,

@@ -9,9 +9,8 @@
   the transition when the dataset changed since (a producer's save, a new or
   replaced file). It is computed from the database rows, never from what a
   user is allowed to see, so the same dataset gives the same version to
-  everyone. If the content under review moves elsewhere (for example a
-  pending change kept beside a published dataset), only :func:`_content`
-  changes.
+  everyone. A pending revision (``revisions``) is part of the content: a
+  producer's change to it, or a new pending file, changes the version.
 """
 
 from __future__ import annotations
@@ -23,6 +22,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
+
+from ckanext.solok.workflow.model import revision_table
 
 #: The data_dict key (and form field) of the reviewed version.
 FIELD = "reviewed_version"
@@ -47,13 +48,14 @@ def _rows(table: sa.Table, *where: Any, order_by: Any = None) -> list[dict[str, 
 
 
 def _content(package_id: str) -> dict[str, Any]:
-    """Every stored row of the dataset that a review looks at: the dataset, its files and its tags."""
+    """Every stored row a review looks at: the dataset, its files, its tags, its pending revision."""
     package = model.package_table
     resource = model.resource_table
     tags = sa.select(model.tag_table.c.name).join(
         model.package_tag_table, model.package_tag_table.c.tag_id == model.tag_table.c.id
     )
     return {
+        "revision": _rows(revision_table, revision_table.c.package_id == package_id),
         "package": _rows(package, package.c.id == package_id),
         "resources": _rows(
             resource, resource.c.package_id == package_id, resource.c.state != "deleted", order_by=resource.c.position

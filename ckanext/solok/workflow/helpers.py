@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.solok.workflow import model as audit
+from ckanext.solok.workflow import revisions
 from ckanext.solok.workflow import states as s
 
 BADGES = {
@@ -34,6 +35,11 @@ def solok_workflow_return_note(pkg: dict[str, Any]) -> dict[str, Any] | None:
     if s.status_of(pkg) != s.RETURNED:
         return None
     return audit.last_events([pkg["id"]], s.RETURNED).get(pkg["id"])
+
+
+def solok_workflow_pending(package_id: str) -> str | None:
+    """The status of the dataset's pending revision (a change to a published dataset), or None."""
+    return revisions.pending_ids([package_id]).get(package_id)
 
 
 def solok_workflow_is_walidata() -> bool:
@@ -65,6 +71,7 @@ def get_helpers() -> dict[str, Any]:
             solok_workflow_status_label,
             solok_workflow_badge,
             solok_workflow_return_note,
+            solok_workflow_pending,
             solok_workflow_is_walidata,
             solok_workflow_may,
             solok_workflow_history,

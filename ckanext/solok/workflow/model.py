@@ -35,6 +35,19 @@ event_table = sa.Table(
     sa.Column("created", sa.DateTime, nullable=False),
 )
 
+#: Pending revisions (``revisions``): a producer's change to a published dataset, one row per dataset.
+revision_table = sa.Table(
+    "solok_revision",
+    metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("status", sa.UnicodeText, nullable=False),
+    sa.Column("data", sa.UnicodeText, nullable=False),
+    sa.Column("files", sa.UnicodeText, nullable=False),
+    sa.Column("user_id", sa.UnicodeText),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("modified", sa.DateTime, nullable=False),
+)
+
 
 # -- Notes the portal writes itself ------------------------------------------------
 # Stored as a code with parameters, not as text in the language of whoever
@@ -43,7 +56,12 @@ event_table = sa.Table(
 
 PORTAL_NOTE = "solok-note:"
 _PORTAL_NOTES: dict[str, Callable[[], str]] = {
+    # Kept for notes stored before pending revisions: such a change took the dataset offline.
     "changed_after_publication": lambda: tk._("Changed by the producer after publication; back to review."),
+    "pending_change": lambda: tk._(
+        "Changed by the producer after publication; the published version stays online "
+        "until the Walidata publishes the change."
+    ),
 }
 
 

@@ -3,8 +3,10 @@
 Submission tells the Walidata (editors and admins of the Walidata
 organisation); publication and return tell the producer (who submitted the
 dataset, and who created it). Switched by
-``ckanext.solok.workflow.email_notifications``; a mail server that fails is
-logged and never undoes the transition.
+``ckanext.solok.workflow.email_notifications`` (``auto``: whenever SMTP is
+configured); sent by CKAN's job worker unless
+``ckanext.solok.workflow.email_in_background`` is off; a mail server that
+fails is logged and never undoes the transition.
 """
 
 from __future__ import annotations
@@ -85,13 +87,21 @@ def _message(kind: str, pkg: model.Package, note: str, actor: str | None) -> tup
     return subject, body
 
 
+def enabled() -> bool:
+    """``ckanext.solok.workflow.email_notifications``: ``auto`` means whenever SMTP is configured."""
+    value = tk.config.get("ckanext.solok.workflow.email_notifications")
+    if value in (None, "", "auto"):
+        return bool(tk.config.get("smtp.mail_from"))
+    return tk.asbool(value)
+
+
 def transition(kind: str, package_id: str, note: str, actor: str | None) -> None:
     """Send the e-mails of one transition (``submit``, ``publish`` or ``return``).
 
     With ``ckanext.solok.workflow.email_in_background`` they are sent by CKAN's job worker (the
     transition is committed by then), so a slow mail server never holds the request.
     """
-    if not tk.config.get("ckanext.solok.workflow.email_notifications"):
+    if not enabled():
         return
     if tk.config.get("ckanext.solok.workflow.email_in_background"):
         tk.enqueue_job(send, [kind, package_id, note, actor], title=f"solok workflow e-mail: {kind} {package_id}")

@@ -21,7 +21,7 @@ from ckan.types import Action, Context, DataDict
 from ckanext.solok.access import rules as access
 from ckanext.solok.quality import publication as personal_data_guard
 from ckanext.solok.sdi import limits as dataset_limits
-from ckanext.solok.workflow import auth, guard, notify, policy, transition
+from ckanext.solok.workflow import auth, guard, notify, policy, revisions, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
 from ckanext.solok.workflow.transition import Transition
@@ -77,6 +77,7 @@ def prepare_update(context: Context, data_dict: DataDict) -> None:
         context["allow_state_change"] = True
     old = s.status_of(pkg)
     if asked is not None and asked.requested:
+        old = revisions.review_status(pkg)  # publishing a pending revision starts from its status
         decided = Transition(old=old, new=asked.new, note=asked.note, requested=True, mail=asked.mail)
     elif trusted(context) or s.can_publish(context.get("user"), data_dict.get("owner_org") or pkg.owner_org):
         # The Walidata's "Visibility" is publication: public publishes, private withdraws.
@@ -90,8 +91,8 @@ def prepare_update(context: Context, data_dict: DataDict) -> None:
                 new = s.PUBLISHED
         decided = Transition(old=old, new=new)
     else:
-        # A producer keeps the status; a change to a published dataset is
-        # sent back to review in after_update, once CKAN knows it changed.
+        # A producer keeps the status (a change to a published dataset never comes here: it is held
+        # as a pending revision, revisions.hold).
         decided = Transition(old=old, new=old)
     if decided.new in (s.SUBMITTED, s.PUBLISHED) and decided.new != old:
         try:
@@ -114,22 +115,16 @@ def after_create(context: Context, data: dict[str, Any]) -> None:
 
 def after_update(context: Context, data: dict[str, Any]) -> None:
     decided = transition.get(context)
-    if decided is None or decided.recorded or not data.get("id"):
+    if context.get(revisions.CAPTURE) or decided is None or decided.recorded or not data.get("id"):
         return
     pkg = model.Package.get(data["id"])
     if pkg is None:
         return
-    if (
-        decided.old == s.PUBLISHED
-        and decided.new == s.PUBLISHED
-        and not (trusted(context) or s.can_publish(context.get("user"), pkg.owner_org))
-    ):
-        # A producer changed a published dataset: hidden again until the Walidata publishes it.
-        decided.new = s.SUBMITTED
-        decided.note = audit.portal_note("changed_after_publication")
-        decided.mail = "submit"
-        pkg.private = True
-        pkg.extras = dict(pkg.extras or {}, **{s.FIELD: decided.new})
+    if decided.requested and decided.new == s.PUBLISHED:
+        # A pending revision is what was published: its files take the public ones' place now.
+        revisions.apply_files(pkg.id)
+    elif decided.new != s.PUBLISHED:
+        revisions.discard(pkg.id)  # withdrawn: the change waited for a publication that will not come
     decided.recorded = True
     if decided.changed:
         audit.record(pkg.id, pkg.owner_org, _user_id(context), decided.old, decided.new, decided.note)
@@ -159,11 +154,21 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     """
     dataset_limits.check(data_dict)
     access.keep_closed_private(data_dict)
+    pkg = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))
+    if revisions.holds(context, pkg):
+        assert pkg is not None
+        # A producer's change to a published dataset waits beside it; the published version stays online.
+        return revisions.hold(original, context, data_dict, pkg, prepare_update)
     prepare_update(context, data_dict)
     try:
         result = original(context, data_dict)
     finally:
         decided = transition.pop(context)
+    saved = model.Package.get(pkg.id) if pkg is not None else None
+    if saved is not None and saved.state == "draft":
+        # A page of the unfinished form is not news: CKAN's activity stream records a save only when it
+        # names changed packages, so the stream has "created" and the finished dataset, not one per page.
+        context.get("changed_entities", {}).pop("packages", None)
     if decided is not None and decided.mail and decided.package_id:
         # A resubmission's audit note is the portal's; the e-mail carries only what a person wrote.
         note = decided.note if decided.requested else ""
@@ -171,5 +176,16 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     return result
 
 
+@tk.chained_action
+@tk.side_effect_free
+def package_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """``package_show`` that gives a dataset's producers its pending revision; everyone else the published one."""
+    result = original(context, data_dict)
+    if not isinstance(result, dict) or not revisions.shows_pending(context, result.get("owner_org")):
+        return result
+    row = revisions.get(result["id"])
+    return revisions.view(result, row) if row else result
+
+
 def get_actions() -> dict[str, Any]:
-    return {"package_create": package_create, "package_update": package_update}
+    return {"package_create": package_create, "package_update": package_update, "package_show": package_show}

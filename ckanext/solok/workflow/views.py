@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.types import Context
-from flask import Blueprint, request
+from flask import Blueprint, request, send_file
 
-from ckanext.activity.model import Activity
-from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
+from ckanext.scheming.helpers import scheming_get_dataset_schema
 from ckanext.solok.sdi import completeness
-from ckanext.solok.workflow import guard
+from ckanext.solok.workflow import changes, guard, revisions
 from ckanext.solok.workflow import states as s
 
 #: URL words of the transitions (Indonesian, as the buttons say).
@@ -71,67 +69,6 @@ def queue() -> Any:
     )
 
 
-def last_published(package_id: str) -> dict[str, Any] | None:
-    """The dataset as it was last published, from the activity stream."""
-    activities = (
-        model.Session.query(Activity)
-        .filter(Activity.object_id == package_id)
-        .order_by(Activity.timestamp.desc())
-        .limit(200)
-    )
-    for activity in activities:
-        package = (activity.data or {}).get("package") or {}
-        if package.get(s.FIELD) == s.PUBLISHED or (s.FIELD not in package and package.get("private") is False):
-            return package
-    return None
-
-
-def _text(value: Any) -> str:
-    if value in (None, "", []):
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
-    return str(value)
-
-
-def changes(published: dict[str, Any] | None, current: dict[str, Any]) -> list[dict[str, str]]:
-    """What differs between the published version and now: ``[{"label", "before", "after"}]``."""
-    if published is None:
-        return []
-    schema = scheming_get_dataset_schema("dataset") or {}
-    rows = []
-    for field in schema.get("dataset_fields", []):
-        name = field["field_name"]
-        if name in (s.FIELD, "owner_org"):
-            continue
-        key = "tags" if name == "tag_string" else name
-        before, after = _text(published.get(key)), _text(current.get(key))
-        if before != after:
-            rows.append({"label": scheming_language_text(field["label"]), "before": before, "after": after})
-    old = {r["id"]: r for r in published.get("resources", [])}
-    new = {r["id"]: r for r in current.get("resources", [])}
-    label = tk._("File")
-    for rid in list(old) + [r for r in new if r not in old]:
-        a, b = old.get(rid), new.get(rid)
-        if (
-            a is None
-            or b is None
-            or any(
-                _text(a.get(k)) != _text(b.get(k)) for k in ("name", "format", "url", "description", "last_modified")
-            )
-        ):
-            rows.append(
-                {"label": f"{label}: {(b or a or {}).get('name', '')}", "before": _describe(a), "after": _describe(b)}
-            )
-    return rows
-
-
-def _describe(resource: dict[str, Any] | None) -> str:
-    if not resource:
-        return ""
-    return " · ".join(filter(None, (resource.get("name"), resource.get("format"), resource.get("url"))))
-
-
 def review(id: str, error: str = "") -> Any:
     context = _context()
     try:
@@ -142,16 +79,30 @@ def review(id: str, error: str = "") -> Any:
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Dataset not found"))
     schema = scheming_get_dataset_schema(pkg.get("type", "dataset")) or {}
-    published = last_published(pkg["id"])
+    row = revisions.get(pkg["id"])
+    pending = None
+    if row is not None and tk.h.check_access("solok_workflow_changes", {"id": pkg["id"]}):
+        # Compared from the stored rows, never from what a URL looked like when an activity was recorded.
+        pending = changes.of(pkg["id"])
+    status = row["status"] if row else s.status_of(pkg)
+    next_item = None
+    if status != s.SUBMITTED and s.is_walidata(context.get("user")):
+        # Decided (or nothing to decide): the Walidata goes on with the oldest dataset waiting.
+        waiting = tk.get_action("solok_workflow_queue")(context, {"limit": 2})["results"]
+        next_item = next((item for item in waiting if item["id"] != pkg["id"]), None)
     return tk.render(
         "solok/workflow/review.html",
         {
             "pkg": pkg,
             "pkg_dict": pkg,
+            "status": status,
             "history": history,
-            "completeness": completeness.completeness(schema, pkg),
-            "changes": changes(published, pkg) if s.status_of(pkg) != s.PUBLISHED else [],
-            "has_published": published is not None,
+            "completeness": completeness.completeness(schema, row["data"] if row else pkg),
+            "revision": pending,
+            "has_revision": row is not None,
+            "never_published": not any(e["to_status"] == s.PUBLISHED for e in history),
+            "max_cells": changes.MAX_CELLS,
+            "next_item": next_item,
             "error": error,
             "reviewed_version": version,
         },
@@ -188,10 +139,48 @@ def transition(id: str, action: str) -> Any:
     return tk.redirect_to("solok_workflow.review", id=pkg["name"])
 
 
+def pending_file(id: str, resource_id: str) -> Any:
+    """A file of the pending revision, for those who may see the pending changes (never the public)."""
+    context = _context()
+    try:
+        pkg = tk.get_action("package_show")(tk.fresh_context(context, ignore_auth=True), {"id": id})
+        tk.check_access("solok_workflow_changes", context, {"id": pkg["id"]})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.NotAuthorized:
+        return tk.abort(404, tk._("Dataset not found"))
+    row = revisions.get(pkg["id"])
+    stored = (row or {}).get("files", {}).get(resource_id)
+    if stored is None:
+        return tk.abort(404, tk._("File not found"))
+    response = send_file(
+        revisions.file_path(pkg["id"], resource_id),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=stored.get("filename") or resource_id,
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def home() -> Any:
+    """Where a user lands after logging in: the Walidata on the queue, producers on their datasets."""
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login")
+    if s.is_walidata(tk.current_user.name):
+        return tk.redirect_to("solok_workflow.queue")
+    if s.user_org_ids(tk.current_user.name):
+        return tk.redirect_to("solok_workflow.mine")
+    return tk.redirect_to("dashboard.datasets")
+
+
 def blueprint() -> Blueprint:
     bp = Blueprint("solok_workflow", __name__)
     bp.add_url_rule("/dataset-saya", view_func=mine, endpoint="mine")
+    bp.add_url_rule("/beranda-saya", view_func=home, endpoint="home")
     bp.add_url_rule("/walidata/pemeriksaan", view_func=queue, endpoint="queue")
     bp.add_url_rule("/dataset/<id>/pemeriksaan", view_func=review, endpoint="review")
+    bp.add_url_rule("/dataset/<id>/revisi/<resource_id>/unduh", view_func=pending_file, endpoint="pending_file")
     bp.add_url_rule("/dataset/<id>/pemeriksaan/<action>", view_func=transition, methods=["POST"], endpoint="transition")
     return bp

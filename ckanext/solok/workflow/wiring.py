@@ -8,7 +8,7 @@ from typing import Any
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.model import Package, User
 
-from ckanext.solok.workflow import actions, activity, auth, helpers, policy, saves, views
+from ckanext.solok.workflow import actions, activity, auth, helpers, policy, revisions, saves, views
 from ckanext.solok.workflow import states as s
 
 after_create = saves.after_create
@@ -17,6 +17,19 @@ get_helpers = helpers.get_helpers
 blueprint = views.blueprint
 
 _labels = DefaultPermissionLabels()
+
+
+def land_after_login(config: Any) -> None:
+    """After logging in, the Walidata lands on the queue and producers on their datasets (unless configured)."""
+    if config.get("ckan.auth.route_after_login") in (None, "", "dashboard.datasets"):
+        config["ckan.auth.route_after_login"] = "solok_workflow.home"
+
+
+def after_delete(context: Any, data: dict[str, Any]) -> None:
+    """A deleted dataset's pending change goes with it (its files too)."""
+    pkg = Package.get(str(data.get("id") or ""))  # CKAN passes the id or name it was given
+    if pkg is not None:
+        revisions.discard(pkg.id)
 
 
 def get_actions() -> dict[str, Any]:
