@@ -11,6 +11,7 @@ from ckan import model
 
 from ckanext.solok.demo import credentials as demo_credentials
 from ckanext.solok.demo import seed as demo
+from ckanext.solok.sdi import national_migration
 from ckanext.solok.search import reindex as search_reindex
 
 
@@ -101,3 +102,18 @@ def reindex_command(workers: int | None, only_missing: bool) -> None:
     with click.progressbar(length=len(ids), label="Indexing datasets", show_pos=True, show_percent=True) as bar:
         done = search_reindex.reindex(ids, workers=workers, progress=bar.update)
     click.secho(f"Indexed {done} datasets.", fg="green")
+
+
+@solok.command("national-fields")
+@click.option("--dry-run", is_flag=True, help="Only list the datasets that would change.")
+def national_fields_command(dry_run: bool) -> None:
+    """Fill the national SDI fields (producer name, national workflow status …) of existing datasets."""
+    report = national_migration.migrate(dry_run=dry_run)
+    for name in report.changed:
+        click.echo(f"  {name}")
+    verb = "would change" if dry_run else "changed"
+    click.secho(f"{len(report.changed)} of {report.checked} datasets {verb}.", fg="green")
+    if report.changed and not dry_run:
+        ids = [p.id for p in (model.Package.get(n) for n in report.changed) if p is not None]
+        search_reindex.reindex(ids, workers=1)
+        click.echo(f"Re-indexed {len(ids)} datasets.")

@@ -122,7 +122,7 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
         decided.note = tk._("Changed by the producer after publication; back to review.")
         decided.mail = "submit"
         pkg.private = True
-        pkg.extras = dict(pkg.extras or {}, **{s.FIELD: decided.new})
+        pkg.extras = dict(pkg.extras or {}, **{s.FIELD: decided.new}, **s.national_fields(decided.new))
     decided.recorded = True
     if decided.changed:
         audit.record(pkg.id, pkg.owner_org, _user_id(context), decided.old, decided.new, decided.note)
