@@ -11,29 +11,13 @@ from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
 from ckanext.scheming.helpers import scheming_get_dataset_schema
+from ckanext.solok.sdi import national
 from tests.helpers import SDI_DEFAULTS, act, create_as
 
-# The dataset fields of the national portal's scheming schema (apteksdi `metadata_dataset.yaml`, March
-# 2025: the Daftar Data, MS-Ind, MS-Keg and producer blocks), written out here because a test may not
-# read the reference copy. NOT_APPLICABLE are kept by the national side alone (docs/dcat.md).
-NATIONAL_FIELDS = (
-    "title name notes tag_string owner_org accrualPeriodicity accessRights id_dds id_indikator_mms satuan ukuran "
-    "konsep jenis prioritas_tahun kriteria_prioritas indikator_prioritas publisher_type publishing_status "
-    "status_review_pembina id_msind id_mskeg interpretasi metode_perhitungan rumus kodereferensi level_estimasi "
-    "id_kegiatan_mms id_kegiatan judul_kegiatan tahun_kegiatan jenis_statistik cara_pengumpulan_data "
-    "sektor_kegiatan identitas_rekomendasi i_instansi_penyelanggara i_alamat i_telepon i_email ii_unit_eselon1 "
-    "ii_unit_eselon2 ii_pj_nama ii_pj_jabatan ii_pj_alamat ii_pj_telepon ii_pj_email ii_pj_faksimile "
-    "iii_latar_belakang_kegiatan iii_tujuan_kegiatan iv_kegiatan_ini_dilakukan iv_tipe_pengumpulan_data "
-    "iv_cakupan_wilayah_pengumpulan_data iv_metode_pengumpulan_data iv_sarana_pengumpulan_data "
-    "iv_unit_pengumpulan_data vi_apakah_melakukan_uji_coba vi_metode_pemeriksaan_kualitas_pengumpulan_data "
-    "vi_apakah_melakukan_penyesuaian_nonrespon vi_petugas_pengumpulan_data "
-    "vi_persyaratan_pendidikan_terendah_petugas_pengumpulan_data vi_jumlah_petugas_supervisor "
-    "vi_jumlah_petugas_enumerator vi_apakah_melakukan_pelatihan_petugas vii_tahapan_pengolahan_data "
-    "vii_metode_analisis vii_unit_analisis vii_tingkat_penyajian_hasil_analisis viii_ketersediaan_produk_tercetak "
-    "viii_ketersediaan_produk_digital viii_ketersediaan_produk_mikrodata produsen_data_name "
-    "produsen_data_province_code produsen_data_city_code total_msvar total_msind submission_period"
-).split()
-NOT_APPLICABLE = {"total_msvar", "total_msind", "submission_period"}
+# The national field names, written out in the code (sdi/national.py) because a test may not read the
+# reference copy of the national schema; NOT_APPLICABLE are kept by the national side alone.
+NATIONAL_FIELDS = national.NATIONAL_FIELDS
+NOT_APPLICABLE = national.NOT_APPLICABLE
 
 OPD = {
     "name": "dinkes",
