@@ -37,6 +37,13 @@ def test_every_applicable_national_field_is_in_our_schema():
     assert set(NATIONAL_FIELDS) - NOT_APPLICABLE - ours == set()
 
 
+def test_the_statistics_only_fields_are_those_the_code_lists():
+    fields = scheming_get_dataset_schema("dataset")["dataset_fields"]
+    marked = {f["field_name"] for f in fields if "solok_statistics_only" in str(f.get("validators", ""))}
+    assert marked == set(national.STATISTICS_ONLY)
+    assert set(national.DEFAULTS) <= marked
+
+
 def _patch(**data: Any) -> dict[str, Any]:
     return helpers.call_action("package_patch", context={"user": factories.Sysadmin()["name"]}, **data)
 

@@ -20,8 +20,9 @@ from ckanext.solok.sdi import national
 #: National keys whose value our schema keeps under another key (CKAN's own dict).
 OUR_NAME = {"tag_string": "tags"}
 
-#: Core keys of a ``/dcat.json`` record that ckanext-dcat's converter (``dcat_to_ckan``) turns back into
-#: the national field; the SDI fields travel as top-level keys under their national names.
+#: Keys of a ``/dcat.json`` record that ckanext-dcat's stock converter (``dcat_to_ckan``) turns back into
+#: the national field. The SDI fields travel in the record as top-level keys under their national names,
+#: but only the national fork of the harvester reads them: with the stock one they are lost (✗).
 JSON_CORE = {"title": "title", "notes": "description", "tag_string": "keyword"}
 
 
@@ -42,7 +43,6 @@ def _schema_fields() -> frozenset[str]:
 
 def coverage() -> list[Coverage]:
     rows = {row.field for row in mapping.DATASET_ROWS}
-    flat = set(mapping.sdi_fields())
     out = []
     for name in national.NATIONAL_FIELDS:
         ours = OUR_NAME.get(name, name) if name in _schema_fields() else None
@@ -52,7 +52,7 @@ def coverage() -> list[Coverage]:
                 ours=ours,
                 api=ours is not None,
                 rdf=ours is not None and ours in rows,
-                json=ours is not None and (name in JSON_CORE or ours in flat),
+                json=ours is not None and name in JSON_CORE,
             )
         )
     return out

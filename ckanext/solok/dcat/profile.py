@@ -294,6 +294,10 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         dataset_dict["extras"] = [e for e in dataset_dict.get("extras", []) if e["key"] not in _DERIVED_EXTRAS]
         for key in ("contact", "creator"):
             dataset_dict.pop(key, None)  # maintainer* and owner_org
+        if dataset_dict.get("owner_org") and model.Group.get(dataset_dict["owner_org"]) is None:
+            # Another portal has no such organisation: its harvester puts the dataset in its source's
+            # organisation; the OPD stays recognisable in produsen_data_name.
+            dataset_dict.pop("owner_org")
         for resource in dataset_dict.get("resources", []):
             distribution = next((d for d in distributions if str(d) == resource.get("distribution_ref")), None)
             if distribution is None:

@@ -12,9 +12,9 @@ under the national name, so that it arrives:
 
 The workflow's national fields (``publishing_status``,
 ``status_review_pembina``) are the workflow's: ``workflow/states.py``.
-Validators (``sdi/validators.py``) and the migration command
-(``ckan solok national-fields``) both use :func:`derived`, so a saved dataset
-and a migrated one cannot differ.
+The validator ``solok_national_derived`` (``sdi/validators.py``) and the
+migration command (``ckan solok national-fields``) both compute the values
+with :func:`derived_value`, so a saved dataset and a migrated one cannot differ.
 """
 
 from __future__ import annotations
@@ -82,7 +82,8 @@ DEFAULTS: dict[str, Source] = {
     "level_estimasi": Source(field="tingkat_penyajian", vocabulary="tingkat_penyajian"),
 }
 
-#: The MS-Ind and MS-Keg fields of the national schema that we keep (statistical data only).
+#: The MS-Ind and MS-Keg fields of the national schema that we keep, for statistical data only (the
+#: schema gives each the ``solok_statistics_only`` validator; a test keeps the two lists equal).
 STATISTICS_ONLY = (
     "id_indikator_mms",
     "kodereferensi",
