@@ -74,6 +74,10 @@ setup(
             "aiosmtpd==1.4.6",
             "ruff==0.8.4",
             "playwright==1.65.2",
+            # The national portal's harvesters for tests/e2e/test_national_harvest.py (ckanext-dcat's
+            # DCAT-RDF/JSON harvesters need it too).
+            "ckanext-harvest==1.6.3",
+            "ckantoolkit==0.0.7",
         ],
     },
     entry_points={

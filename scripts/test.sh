@@ -17,6 +17,9 @@ fresh_database "$TEST_DB"
 # The browser tests (tests/e2e) serve the portal from a database of their own.
 fresh_database "${TEST_DB}_e2e"
 export SOLOK_E2E_SQLALCHEMY_URL="postgresql://$DB_USER:$DB_PASSWORD@$PG_HOST:$PG_PORT/${TEST_DB}_e2e"
+# The harvest test's second CKAN (the national portal's schema and harvesters) has its own database.
+fresh_database "${TEST_DB}_national"
+export SOLOK_NATIONAL_SQLALCHEMY_URL="postgresql://$DB_USER:$DB_PASSWORD@$PG_HOST:$PG_PORT/${TEST_DB}_national"
 export SOLOK_E2E_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/${SOLOK_E2E_REDIS_DB:-$(( (${SOLOK_TEST_REDIS_DB:-1} + 8) % 16 ))}"
 mkdir -p var/test-storage
 

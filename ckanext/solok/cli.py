@@ -13,6 +13,7 @@ from ckanext.solok.demo import credentials as demo_credentials
 from ckanext.solok.demo import seed as demo
 from ckanext.solok.quality import reminders
 from ckanext.solok.quality import score as quality_score
+from ckanext.solok.sdi import national_migration
 from ckanext.solok.search import reindex as search_reindex
 
 
@@ -134,3 +135,18 @@ def quality_command() -> None:
             rating = quality_score.result(dataset)["rating"]
             ratings[rating] = ratings.get(rating, 0) + 1
     click.secho(", ".join(f"{n} {rating}" for rating, n in sorted(ratings.items())) or "No dataset.", fg="green")
+
+
+@solok.command("national-fields")
+@click.option("--dry-run", is_flag=True, help="Only list the datasets that would change.")
+def national_fields_command(dry_run: bool) -> None:
+    """Fill the national SDI fields (producer name, national workflow status …) of existing datasets."""
+    report = national_migration.migrate(dry_run=dry_run)
+    for name in report.changed:
+        click.echo(f"  {name}")
+    verb = "would change" if dry_run else "changed"
+    click.secho(f"{len(report.changed)} of {report.checked} datasets {verb}.", fg="green")
+    if report.changed and not dry_run:
+        ids = [p.id for p in (model.Package.get(n) for n in report.changed) if p is not None]
+        search_reindex.reindex(ids, workers=1)
+        click.echo(f"Re-indexed {len(ids)} datasets.")

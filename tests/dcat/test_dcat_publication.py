@@ -1,7 +1,7 @@
 """What the DCAT export publishes, to whom, and how harvesters read it back.
 
 Only public, published datasets appear in any output; *terbatas* ones appear
-as metadata without file URLs; the compatibility output exists and is off by
+as metadata without file URLs; the RDF compatibility output exists and is off by
 default. Harvest fidelity is checked with the real clients: ckanext-dcat's
 RDFParser over every page of ``/catalog.ttl``, and the CKAN API harvest
 pattern over ``package_search``.
@@ -125,7 +125,9 @@ class TestWhatIsPublished:
             assert ok, report
         records = json.loads(get(app, "/dcat.json", headers={"Authorization": member["token"]}))
         [restricted] = [r for r in records if r["title"] == "Data Terbatas Umum"]
-        assert [d["accessURL"] for d in restricted["distribution"]] == [""]
+        assert [d["accessURL"] for d in restricted["distribution"]] == [f"{SITE}/dataset/data-terbatas"]
+        assert "downloadURL" not in restricted["distribution"][0]
+        assert restricted["accessLevel"] == "restricted public"
 
     def test_content_negotiation_leaves_the_html_pages_alone(self, portal, app):
         name = portal["public"]["name"]
@@ -166,11 +168,9 @@ class TestWhatIsPublished:
 
 
 class TestCompatibilityOutput:
-    def test_off_by_default(self, portal, app):
+    def test_off_by_default_in_rdf(self, portal, app):
         ttl = get(app, f"/dataset/{portal['public']['id']}.ttl")
         assert "dct:satuan" not in ttl and "purl.org/dc/terms/satuan" not in ttl
-        for record in json.loads(get(app, "/dcat.json")):
-            assert not set(mapping.sdi_fields()) & set(record), record
 
     def test_on_request_by_profile_name(self, portal, app):
         g = Graph().parse(
@@ -183,17 +183,68 @@ class TestCompatibilityOutput:
         assert Literal("terbuka") in set(g.objects(ref, DCTERMS.accessRights))
         # The clean DCAT-AP values are still there next to the flat literals.
         assert URIRef(EU + "frequency/ANNUAL") in set(g.objects(ref, DCTERMS.accrualPeriodicity))
-        [record] = [
-            r for r in json.loads(get(app, "/dcat.json?profiles=solok_sdi_compat")) if r["title"] == "Data Terbuka Umum"
-        ]
-        assert record["accrualPeriodicity"] == "tahunan" and record["satuan"] == "orang" and record["konsep"]
 
     @pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "solok_sdi solok_sdi_compat")
     def test_on_by_configuration(self, portal, app):
         g = Graph().parse(data=get(app, "/catalog.ttl"), format="turtle")
         assert g.value(URIRef(f"{SITE}/dataset/{portal['public']['id']}"), URIRef(FLAT + "satuan")) == Literal("orang")
-        [record] = [r for r in json.loads(get(app, "/dcat.json")) if r["title"] == "Data Terbuka Umum"]
-        assert record["accessRights"] == "terbuka"
+
+
+class TestDcatJson:
+    """``/dcat.json`` as ckanext-dcat's DCAT-JSON harvester reads it (its converter, ``dcat_to_ckan``)."""
+
+    def test_every_record_has_what_the_harvester_needs(self, portal, app):
+        records = json.loads(get(app, "/dcat.json"))
+        assert sorted(r["title"] for r in records) == ["Data Terbatas Umum", "Data Terbuka Umum"]
+        [record] = [r for r in records if r["title"] == "Data Terbuka Umum"]
+        public = helpers.call_action("package_show", id=portal["public"]["id"])
+        assert record["identifier"] == f"{SITE}/dataset/{public['id']}"  # the dataset's URI in the RDF output
+        assert record["issued"] == public["metadata_created"] and record["modified"] == public["metadata_modified"]
+        assert record["landingPage"] == f"{SITE}/dataset/data-terbuka"
+        assert record["publisher"]["name"] == "Dinas Kesehatan Kota Solok"
+        assert record["publisher"]["identifier"] == f"{SITE}/organization/dinkes"
+        assert record["contactPoint"]["fn"]
+        assert record["accessLevel"] == "public"
+        from ckan import model
+
+        assert record["license"] == model.Package.get_license_register()["cc-by"].url
+        [dist] = record["distribution"]
+        assert (dist["downloadURL"], dist["accessURL"], dist["format"], dist["mediaType"]) == (
+            OPEN_FILE,
+            OPEN_FILE,
+            "CSV",
+            "text/csv",
+        )
+        # The SDI fields under their national names.
+        for field in mapping.sdi_fields():
+            if public.get(field) not in (None, ""):
+                assert record[field] == public[field], field
+        assert record["produsen_data_name"] == "Dinas Kesehatan Kota Solok"
+        assert record["status_review_pembina"] == "approved"
+
+    def test_the_harvesters_converter_takes_every_record(self, portal, app):
+        from ckanext.dcat.converters import dcat_to_ckan
+
+        for record in json.loads(get(app, "/dcat.json")):
+            package = dcat_to_ckan(record)
+            extras = {e["key"]: e["value"] for e in package["extras"]}
+            assert extras["guid"] == record["identifier"]
+            assert extras["dcat_issued"] and extras["dcat_modified"]
+            assert extras["dcat_publisher_name"] == "Dinas Kesehatan Kota Solok"
+            assert package["url"] == record["landingPage"]
+            assert all(r["url"] for r in package["resources"])
+            assert RESTRICTED_FILE not in json.dumps(package)
+
+    def test_paging_as_ckanext_dcat_does(self, portal, app, ckan_config, monkeypatch):
+        monkeypatch.setitem(ckan_config, "ckanext.dcat.datasets_per_page", 1)
+        first = json.loads(get(app, "/dcat.json?page=1"))
+        second = json.loads(get(app, "/dcat.json?page=2"))
+        third = json.loads(get(app, "/dcat.json?page=3"))
+        assert len(first) == len(second) == 1 and third == []
+        assert {first[0]["identifier"], second[0]["identifier"]} == {
+            f"{SITE}/dataset/{portal['public']['id']}",
+            f"{SITE}/dataset/{portal['restricted']['id']}",
+        }
 
 
 class TestBadInput:

@@ -68,7 +68,7 @@ def fill(page: Page, values: dict[str, str]) -> None:
 
 
 def sdi_form_pages(title: str, organization_id: str, topic: str = "1.02") -> list[dict[str, str]]:
-    """Valid values for the five pages of the SDI form (keywords apart: see :func:`fill_keywords`)."""
+    """Valid values for the six pages of the SDI form (keywords apart: see :func:`fill_keywords`)."""
     return [
         {"title": title, "notes": f"Definisi: {title}.", "owner_org": organization_id, "kategori": topic,
          "license_id": "cc-by"},
@@ -77,6 +77,7 @@ def sdi_form_pages(title: str, organization_id: str, topic: str = "1.02") -> lis
         {"accrualPeriodicity": "tahunan", "accessRights": "terbuka", "tahun_data": "2024",
          "tingkat_penyajian": "kelurahan", "cakupan_wilayah": "13.72"},
         {"maintainer": "Petugas OPD", "maintainer_email": "data@solokkota.go.id"},
+        {},
         {},
     ]  # fmt: skip
 

@@ -119,6 +119,7 @@ def test_opd_officer_creates_a_dataset_uploads_a_csv_and_submits_it(portal, page
     journeys.next_form_page(page)
     journeys.fill(page, pages[3])
     journeys.next_form_page(page)
+    journeys.next_form_page(page)  # the optional indicator metadata page
     journeys.next_form_page(page)  # the optional statistical activity page
 
     table = tmp_path / "posyandu-2024.csv"

@@ -17,6 +17,7 @@ EU = "http://publications.europa.eu/resource/authority/"
 class TestVocabularies:
     def test_every_vocabulary_loads_with_bilingual_labels(self):
         assert vocabularies.names() == [
+            "cara_pengumpulan",
             "format",
             "frekuensi",
             "jenis_data",
@@ -26,6 +27,7 @@ class TestVocabularies:
             "ukuran",
             "urusan",
             "wilayah",
+            "ya_tidak",
         ]
         for name in vocabularies.names():
             vocab = vocabularies.vocabulary(name)
@@ -315,6 +317,7 @@ class TestWebForm:
             "Standar Data",
             "Jadwal dan Cakupan",
             "Kode Referensi",
+            "Metadata Indikator (opsional)",
             "Metadata Kegiatan Statistik (opsional)",
         ):
             assert title in body, title
@@ -378,8 +381,11 @@ class TestWebForm:
             "_ckan_phase": "4",
         }
         assert self.post(app, "/dataset/new/posyandu-2024/4", page4, token, status=302)
-        res = self.post(
+        assert self.post(
             app, "/dataset/new/posyandu-2024/5", {"save": "continue", "_ckan_phase": "5"}, token, status=302
+        )
+        res = self.post(
+            app, "/dataset/new/posyandu-2024/6", {"save": "continue", "_ckan_phase": "6"}, token, status=302
         )
         assert "/resource/new" in res.headers["Location"]
         resource = {

@@ -24,8 +24,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from ckan import model
+from flask import has_request_context
+from flask_babel import force_locale
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 
@@ -292,20 +295,30 @@ EU_LICENCES = {
 _EU_LICENCE_URIS = {ckan_id: sdi.EU_LICENCE[eu] for ckan_id, eu in EU_LICENCES.items()}
 
 
+def _register_title(licence: Any) -> str:
+    """The licence's title in CKAN's register as a harvester's CKAN reads it: untranslated."""
+    if has_request_context():
+        with force_locale("en"):
+            return str(licence.title)
+    return str(licence.title)
+
+
 @dataclass(frozen=True)
 class Licence(Codec):
     """The EU licence concept for the common licences; otherwise CKAN's licence URL or id."""
 
     def write(self, ctx, node, predicate, value):
+        licence = model.Package.get_license_register().get(value)
         if value in EU_LICENCES:
             obj: Literal | URIRef = _EU_LICENCE_URIS[value]
         else:
-            licence = model.Package.get_license_register().get(value)
-            obj = URIRef(licence.url) if licence is not None and licence.url else BNode()
+            obj = safe_uri(licence.url) if licence is not None and licence.url else BNode()
             if isinstance(obj, BNode):  # a licence without a URL ("other-closed" …): named by its id
                 ctx.g.add((obj, _IDENTIFIER, Literal(str(value))))
-                if licence is not None:
-                    ctx.g.add((obj, DCTERMS.title, Literal(licence.title)))
+        if licence is not None and (obj, DCTERMS.title, None) not in ctx.g:
+            # ckanext-dcat's stock parser finds a licence by its URL or by its title in CKAN's register;
+            # the EU URI is in neither, so the node also carries the register's (English) title.
+            ctx.g.add((obj, DCTERMS.title, Literal(_register_title(licence))))
         ctx.g.add((node, predicate, obj))
         typed(ctx.g, obj, _LICENSE_DOCUMENT)
 
@@ -463,6 +476,9 @@ class Row:
     node_key: str | None = None
     # "distributions": written on (and read from) every distribution of the dataset.
     scope: str = "dataset"
+    # The intermediate node is an IRI <base><node_iri>/<value> instead of a blank node: stock DCAT
+    # parsers read an adms:identifier as the string of its object, and a blank node's is meaningless.
+    node_iri: str | None = None
 
     @property
     def curie(self) -> str:
@@ -471,6 +487,81 @@ class Row:
 
 _TEMPORAL = {"node_class": "dct:PeriodOfTime", "node_key": "temporal"}
 _CONTACT = {"node_class": "vcard:Kind", "node_key": "contact"}
+
+#: National fields with no DCAT-AP equivalent, written as ``sdi:<national name>`` literals: codes,
+#: numbers, addresses and names of people untagged (NATIONAL_CODES), Indonesian text ``@id``.
+NATIONAL_TERMS = (
+    "id_indikator_mms",
+    "kriteria_prioritas",
+    "indikator_prioritas",
+    "produsen_data_name",
+    "publishing_status",
+    "status_review_pembina",
+    "kodereferensi",
+    "level_estimasi",
+    "id_kegiatan_mms",
+    "id_kegiatan",
+    "judul_kegiatan",
+    "tahun_kegiatan",
+    "cara_pengumpulan_data",
+    "sektor_kegiatan",
+    "identitas_rekomendasi",
+    "i_instansi_penyelanggara",
+    "i_alamat",
+    "i_telepon",
+    "i_email",
+    "ii_unit_eselon1",
+    "ii_unit_eselon2",
+    "ii_pj_nama",
+    "ii_pj_jabatan",
+    "ii_pj_alamat",
+    "ii_pj_telepon",
+    "ii_pj_email",
+    "ii_pj_faksimile",
+    "iii_latar_belakang_kegiatan",
+    "iii_tujuan_kegiatan",
+    "iv_kegiatan_ini_dilakukan",
+    "iv_tipe_pengumpulan_data",
+    "iv_cakupan_wilayah_pengumpulan_data",
+    "iv_metode_pengumpulan_data",
+    "iv_sarana_pengumpulan_data",
+    "iv_unit_pengumpulan_data",
+    "vi_apakah_melakukan_uji_coba",
+    "vi_metode_pemeriksaan_kualitas_pengumpulan_data",
+    "vi_apakah_melakukan_penyesuaian_nonrespon",
+    "vi_petugas_pengumpulan_data",
+    "vi_persyaratan_pendidikan_terendah_petugas_pengumpulan_data",
+    "vi_jumlah_petugas_supervisor",
+    "vi_jumlah_petugas_enumerator",
+    "vi_apakah_melakukan_pelatihan_petugas",
+    "vii_tahapan_pengolahan_data",
+    "vii_metode_analisis",
+    "vii_unit_analisis",
+    "vii_tingkat_penyajian_hasil_analisis",
+    "viii_ketersediaan_produk_tercetak",
+    "viii_ketersediaan_produk_digital",
+    "viii_ketersediaan_produk_mikrodata",
+)
+NATIONAL_CODES = frozenset(
+    {
+        "id_indikator_mms",
+        "publishing_status",
+        "status_review_pembina",
+        "kodereferensi",
+        "id_kegiatan_mms",
+        "id_kegiatan",
+        "tahun_kegiatan",
+        "identitas_rekomendasi",
+        "i_telepon",
+        "i_email",
+        "ii_pj_nama",
+        "ii_pj_telepon",
+        "ii_pj_email",
+        "ii_pj_faksimile",
+        "vi_jumlah_petugas_supervisor",
+        "vi_jumlah_petugas_enumerator",
+    }
+)
 
 DATASET_ROWS: tuple[Row, ...] = (
     Row("name", ("dcat:landingPage",), LandingPage()),
@@ -494,8 +585,22 @@ DATASET_ROWS: tuple[Row, ...] = (
     Row("tingkat_penyajian", ("sdi:tingkatPenyajian",), Concept("tingkat_penyajian")),
     Row("cakupan_wilayah", ("dct:spatial",), Concept("wilayah", DCTERMS.Location)),
     Row("prioritas_tahun", ("sdi:tahunDataPrioritas",), Typed(XSD.gYear)),
-    Row("id_dds", ("adms:identifier", "skos:notation"), Typed("sdi:KodeDaftarData"), "adms:Identifier", "id_dds"),
-    Row("id_sds", ("adms:identifier", "skos:notation"), Typed("sdi:KodeStandarData"), "adms:Identifier", "id_sds"),
+    Row(
+        "id_dds",
+        ("adms:identifier", "skos:notation"),
+        Typed("sdi:KodeDaftarData"),
+        "adms:Identifier",
+        "id_dds",
+        node_iri="id_dds",
+    ),
+    Row(
+        "id_sds",
+        ("adms:identifier", "skos:notation"),
+        Typed("sdi:KodeStandarData"),
+        "adms:Identifier",
+        "id_sds",
+        node_iri="id_sds",
+    ),
     Row("id_msind", ("sdi:kodeMSInd",), Text(None)),
     Row("id_mskeg", ("sdi:kodeMSKeg",), Text(None)),
     Row("maintainer", ("dcat:contactPoint", "vcard:fn"), Text(None), **_CONTACT),
@@ -507,6 +612,8 @@ DATASET_ROWS: tuple[Row, ...] = (
     Row("interpretasi", ("sdi:interpretasi",), Text()),
     Row("metode_perhitungan", ("sdi:metodePerhitungan",), Text()),
     Row("rumus", ("sdi:rumus",), Text()),
+    # The national fields under their national names (sdi_terms.yaml), one literal each.
+    *(Row(name, (f"sdi:{name}",), Text(None if name in NATIONAL_CODES else "id")) for name in NATIONAL_TERMS),
 )
 
 RESOURCE_ROWS: tuple[Row, ...] = (
@@ -545,6 +652,7 @@ class _Compiled:
     node_key: str
     codec: Codec
     on_distributions: bool
+    node_iri: str | None
 
 
 def _compile(rows: Iterable[Row], base: str) -> tuple[_Compiled, ...]:
@@ -557,6 +665,7 @@ def _compile(rows: Iterable[Row], base: str) -> tuple[_Compiled, ...]:
             row.node_key or row.field,
             row.codec,
             row.scope == "distributions",
+            row.node_iri,
         )
         for row in rows
     )
@@ -571,7 +680,13 @@ def _plan(ctx: Context, rows: Iterable[Row]) -> tuple[_Compiled, ...]:
     return entry[1]
 
 
-def _node(ctx: Context, subject: Node, row: _Compiled, nodes: dict[str, Node]) -> Node:
+def _node(ctx: Context, subject: Node, row: _Compiled, nodes: dict[str, Node], value: Any = None) -> Node:
+    if row.node_iri is not None:
+        iri = URIRef(f"{graph_base(ctx.g)}{row.node_iri}/{quote(str(value), safe='')}")
+        ctx.g.add((subject, row.steps[0], iri))
+        if row.node_class is not None:
+            ctx.g.add((iri, _TYPE, row.node_class))
+        return iri
     node = subject
     for step in row.steps:
         key = row.node_key
@@ -593,7 +708,7 @@ def write(ctx: Context, rows: Iterable[Row], data: dict[str, Any], subject: Node
             continue
         targets = distributions if row.on_distributions else (subject,)
         for target in targets:
-            node = _node(ctx, target, row, nodes if target == subject else {}) if row.steps else target
+            node = _node(ctx, target, row, nodes if target == subject else {}, value) if row.steps else target
             row.codec.write(ctx, node, row.predicate, value)
 
 
@@ -627,7 +742,10 @@ def markdown_table() -> str:
     for entity, rows in (("Dataset", DATASET_ROWS), ("Distribution", RESOURCE_ROWS)):
         for row in rows:
             path = " / ".join(f"`{step}`" for step in row.path)
-            path += f" (`{row.node_class}` node)" if row.node_class else ""
+            if row.node_iri:
+                path += f" (`{row.node_class}` `<sdi-base>{row.node_iri}/<code>`)"
+            elif row.node_class:
+                path += f" (`{row.node_class}` node)"
             where = " on each distribution" if row.scope == "distributions" else ""
             lines.append(f"| {entity} | `{row.field}` | {path}{where} | {row.codec.describe()} |")
     return "\n".join(lines) + "\n"

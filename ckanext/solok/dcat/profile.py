@@ -13,6 +13,7 @@ with ``?profiles=solok_sdi,solok_sdi_compat`` or add it to the configuration.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -20,13 +21,16 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.term import _is_valid_uri
 
 from ckanext.dcat.profiles import DCAT, VCARD, CleanedURIRef, EuropeanDCATAP3Profile, RDFProfile
 from ckanext.dcat.utils import catalog_uri, resource_uri
 from ckanext.solok.access import rules as access
-from ckanext.solok.dcat import mapping, speedups
+from ckanext.solok.dcat import mapping, settings, speedups
 from ckanext.solok.dcat import sdi_terms as sdi
 from ckanext.solok.sdi import vocabularies
+
+log = logging.getLogger(__name__)
 
 # Keys of a package dict that the base profiles must not see: the table writes
 # them (``url`` and ``organization`` would otherwise become a landing page and a
@@ -128,6 +132,23 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         for resource, distribution in zip(resources, distributions, strict=True):
             mapping.write(self, mapping.RESOURCE_ROWS, resource, distribution)
         self._derived(dataset_dict, dataset_ref, resources, distributions)
+        self._repair_uris(dataset_dict, [dataset_ref, *distributions])
+
+    def _repair_uris(self, dataset_dict: dict[str, Any], subjects: list[URIRef]) -> None:
+        """No URI of one dataset may fail the serialisation of a whole catalogue page.
+
+        rdflib refuses to write a URI with a space or ``<>"{}|\\^`` in it (a 500 for
+        the page); the table writes user URLs percent-encoded (``mapping.safe_uri``), and
+        anything else written from a user's value is repaired here, with a log line.
+        """
+        g = self.g
+        for subject in subjects:
+            for predicate, obj in list(g.predicate_objects(subject)):
+                if isinstance(obj, URIRef) and not _is_valid_uri(obj):
+                    fixed = mapping.safe_uri(obj)
+                    log.warning("solok: %s of dataset %s written as %s", predicate, dataset_dict.get("name"), fixed)
+                    g.remove((subject, predicate, obj))
+                    g.add((subject, predicate, fixed))
 
     def _add_date_triple(self, *args: Any, **kwargs: Any) -> None:
         # ckanext-dcat parses every date with dateutil (slow); CKAN's own timestamps take
@@ -217,8 +238,8 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
 
     def _describe_walidata(self) -> URIRef:
         g = self.g
-        uri = tk.config.get("ckanext.solok.dcat.publisher_uri") or (
-            f"{catalog_uri().rstrip('/')}/organization/{tk.config.get('ckanext.solok.walidata_organization')}"
+        uri = settings.get("ckanext.solok.dcat.publisher_uri") or (
+            f"{catalog_uri().rstrip('/')}/organization/{settings.get('ckanext.solok.walidata_organization')}"
         )
         agent = URIRef(uri)
         local_authority = sdi.ADMS_PUBLISHER_TYPE.LocalAuthority
@@ -231,11 +252,11 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         g.add((agent, RDF.type, FOAF.Organization))
         g.add((agent, DCTERMS.type, local_authority))
         if not described:
-            g.add((agent, FOAF.name, Literal(tk.config.get("ckanext.solok.dcat.publisher_name"), lang="id")))
-        email = tk.config.get("ckanext.solok.dcat.publisher_email")
+            g.add((agent, FOAF.name, Literal(settings.get("ckanext.solok.dcat.publisher_name"), lang="id")))
+        email = settings.get("ckanext.solok.dcat.publisher_email")
         if email:
             g.add((agent, FOAF.mbox, URIRef("mailto:" + email)))
-        homepage = tk.config.get("ckanext.solok.dcat.publisher_url")
+        homepage = settings.get("ckanext.solok.dcat.publisher_url")
         if homepage:
             g.add((agent, FOAF.homepage, URIRef(homepage)))
         return agent
@@ -249,7 +270,7 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
             g.remove((catalog_ref, predicate, None))
         catalog_dict = catalog_dict or {}
         title = catalog_dict.get("title") or tk.config.get("ckan.site_title")
-        description = catalog_dict.get("description") or tk.config.get("ckanext.solok.dcat.catalog_description")
+        description = catalog_dict.get("description") or settings.get("ckanext.solok.dcat.catalog_description")
         g.add((catalog_ref, DCTERMS.title, Literal(title, lang="id")))
         g.add((catalog_ref, DCTERMS.description, Literal(description, lang="id")))
         language = sdi.EU_LANGUAGE[mapping.EU_LANGUAGES["id"]]
@@ -262,8 +283,8 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         g.add((catalog_ref, DCAT.contactPoint, contact))
         g.add((contact, RDF.type, VCARD.Organization))
         g.add((contact, RDF.type, VCARD.Kind))
-        g.add((contact, VCARD.fn, Literal(tk.config.get("ckanext.solok.dcat.publisher_name"), lang="id")))
-        email = tk.config.get("ckanext.solok.dcat.publisher_email")
+        g.add((contact, VCARD.fn, Literal(settings.get("ckanext.solok.dcat.publisher_name"), lang="id")))
+        email = settings.get("ckanext.solok.dcat.publisher_email")
         if email:
             g.add((contact, VCARD.hasEmail, URIRef("mailto:" + email)))
         city = sdi.concept_triples(g, "wilayah", "13.72")
@@ -294,6 +315,10 @@ class SolokSDIProfile(EuropeanDCATAP3Profile):
         dataset_dict["extras"] = [e for e in dataset_dict.get("extras", []) if e["key"] not in _DERIVED_EXTRAS]
         for key in ("contact", "creator"):
             dataset_dict.pop(key, None)  # maintainer* and owner_org
+        if dataset_dict.get("owner_org") and model.Group.get(dataset_dict["owner_org"]) is None:
+            # Another portal has no such organisation: its harvester puts the dataset in its source's
+            # organisation; the OPD stays recognisable in produsen_data_name.
+            dataset_dict.pop("owner_org")
         for resource in dataset_dict.get("resources", []):
             distribution = next((d for d in distributions if str(d) == resource.get("distribution_ref")), None)
             if distribution is None:

@@ -24,12 +24,12 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import urlparse
 
-import ckan.plugins.toolkit as tk
 import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import ADMS, DCAT
+from ckanext.solok.dcat import settings
 from ckanext.solok.sdi import vocabularies
 
 # StatDCAT-AP (unit of measure), used for `satuan`.
@@ -59,7 +59,7 @@ NS_DOCUMENT = "ns"
 
 def base_uri() -> str:
     """The configured base URI, always ending with ``/``."""
-    return _with_slash(tk.config.get("ckanext.solok.sdi.base_uri"))
+    return _with_slash(settings.get("ckanext.solok.sdi.base_uri"))
 
 
 @functools.lru_cache(maxsize=8)

@@ -26,6 +26,7 @@ def _sections() -> dict[str, str]:
         "standar": tk._("Standard data (Standar Data)"),
         "jadwal": tk._("Schedule and coverage"),
         "referensi": tk._("Reference codes and contact"),
+        "indikator": tk._("Indicator metadata (MS-Ind)"),
         "kegiatan": tk._("Statistical activity metadata"),
     }
 

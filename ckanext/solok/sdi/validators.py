@@ -15,11 +15,14 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Validator
 
 from ckanext.scheming.validation import scheming_validator
-from ckanext.solok.sdi import vocabularies
+from ckanext.solok.sdi import national, vocabularies
 
 ID_SDS = re.compile(r"^[A-Z]{2}\d{5}\.\d{2}\.\d{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 YEAR = re.compile(r"^[0-9]{4}$")
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
+COUNT = re.compile(r"^[0-9]{1,6}$")
+HTTP_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$")
 FIRST_YEAR = 1945  # the Republic's first year: older data is not SDI data
 
 
@@ -163,6 +166,73 @@ def solok_period_end(field: dict[str, Any], schema: dict[str, Any]) -> Validator
     return validator
 
 
+@scheming_validator
+def solok_required_with(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Required when the field named by ``solok_required_with`` has a value (except in drafts)."""
+    other = field["solok_required_with"]
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+        if not _empty(data.get((other,))) and _empty(data.get(key)) and not _is_draft(data):
+            errors[key].append(tk._("Required for Data Prioritas (a Data Prioritas year is given)"))
+
+    return validator
+
+
+def solok_statistics_only(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+    """The statistical metadata (MS-Ind, MS-Keg) belongs to statistical data only."""
+    if not _empty(data.get(key)) and data.get(("jenis",)) != national.STATISTIK:
+        errors[key].append(tk._("Only for statistical data (Jenis Data: Statistik)"))
+
+
+def solok_national_derived(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+    """Write a national field from the OPD or from our own field (``sdi/national.py``).
+
+    The OPD's copies are always rewritten; a default is filled while empty, and
+    dropped again when the dataset stops being statistical data and it still
+    holds what the portal wrote.
+    """
+    name = key[0]
+    dataset = {k[0]: v for k, v in data.items() if len(k) == 1}
+    value = data.get(key)
+    if name in national.FROM_ORGANIZATION:
+        data[key] = national.derived_value(name, dataset)
+    elif dataset.get("jenis") == national.STATISTIK:
+        if _empty(value):
+            data[key] = national.derived_value(name, dataset)
+    elif not _empty(value) and value == national.derived_value(name, dict(dataset, jenis=national.STATISTIK)):
+        data[key] = ""
+
+
+def solok_code(value: Any) -> Any:
+    """An identifier code: letters, digits, dots, hyphens and slashes, no spaces (100 characters at most)."""
+    if _empty(value):
+        return value
+    text = str(value).strip()
+    if not CODE.match(text):
+        raise tk.Invalid(tk._("Expected a code of letters, digits, dots, hyphens or slashes, without spaces"))
+    return text
+
+
+def solok_http_url(value: Any) -> Any:
+    """A web address (``http://`` or ``https://``) without spaces."""
+    if _empty(value):
+        return value
+    text = str(value).strip()
+    if not HTTP_URL.match(text):
+        raise tk.Invalid(tk._("Expected a web address starting with http:// or https://, without spaces"))
+    return text
+
+
+def solok_count(value: Any) -> Any:
+    """A whole number of people (0 to 999,999)."""
+    if _empty(value):
+        return value
+    text = str(value).strip()
+    if not COUNT.match(text):
+        raise tk.Invalid(tk._("Expected a whole number (0 or more)"))
+    return str(int(text))
+
+
 def get_validators() -> dict[str, Any]:
     return {
         f.__name__: f
@@ -177,5 +247,11 @@ def get_validators() -> dict[str, Any]:
             solok_isodate,
             solok_email,
             solok_period_end,
+            solok_required_with,
+            solok_statistics_only,
+            solok_national_derived,
+            solok_code,
+            solok_http_url,
+            solok_count,
         )
     }

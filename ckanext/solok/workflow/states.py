@@ -22,6 +22,25 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "return": ((SUBMITTED,), RETURNED),
 }
 
+#: The national portal's workflow fields, filled from ours. ``publishing_status`` takes the values of
+#: ckanext-datasetapproval (the national schema names its validator); ``status_review_pembina`` the
+#: national schema's choices: the Pembina Data's review is over once the Walidata has published.
+NATIONAL: dict[str, dict[str, str]] = {
+    "publishing_status": {DRAFT: "draft", SUBMITTED: "in_review", PUBLISHED: "approved", RETURNED: "rejected"},
+    "status_review_pembina": {
+        DRAFT: "onprogress",
+        SUBMITTED: "onprogress",
+        PUBLISHED: "approved",
+        RETURNED: "onprogress",
+    },
+}
+
+
+def national_fields(status: str) -> dict[str, str]:
+    """``{"publishing_status": …, "status_review_pembina": …}`` for one of our statuses."""
+    return {name: values[status] for name, values in NATIONAL.items()}
+
+
 #: Permission label of unpublished datasets that every Walidata may read.
 WALIDATA_LABEL = "solok-walidata"
 
