@@ -31,12 +31,14 @@ def _other_zip() -> bytes:
 
 class _Handler(BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, str, bytes]] = {}
+    hosts: list[str] = []
 
     def log_message(self, format, *args):
         pass
 
     def _answer(self, body: bool) -> None:
         path = self.path
+        self.hosts.append(self.headers.get("Host", ""))
         if path == "/slow.csv":
             time.sleep(2)
         if path == "/no-head.csv" and not body:
@@ -175,6 +177,34 @@ class TestGuard:
         assert link_check.guard("http://localhost/", limits).host == "localhost"
         with pytest.raises(link_check.Refused):
             link_check.guard("http://192.168.1.1/", limits)
+
+    def test_every_address_of_a_name_is_checked(self, monkeypatch):
+        def resolve(host, port, *args, **kwargs):
+            return [(2, 1, 6, "", ("93.184.216.34", port)), (2, 1, 6, "", ("10.0.0.7", port))]
+
+        monkeypatch.setattr(link_check.socket, "getaddrinfo", resolve)
+        with pytest.raises(link_check.Refused, match="private_address"):
+            link_check.guard("http://campur.example/", link_check.Limits.from_config())
+
+    def test_the_connection_goes_to_the_checked_address(self, server, local, monkeypatch):
+        # The name is resolved by the guard only (once per request); the connection goes to the address the
+        # guard checked, so a changed DNS answer (rebinding) in between is never used.
+        asked = []
+        real = link_check.socket.getaddrinfo
+
+        def resolve(host, port, *args, **kwargs):
+            if host == "opd.example":
+                asked.append(host)
+                return [(2, 1, 6, "", ("127.0.0.1", port))]
+            return real(host, port, *args, **kwargs)
+
+        monkeypatch.setattr(link_check.socket, "getaddrinfo", resolve)
+        port = server.rsplit(":", 1)[1]
+        _Handler.hosts.clear()
+        result = link_check.check(f"http://opd.example:{port}/data.csv", "CSV")
+        assert result["ok"] is True and result["format_ok"] is True
+        assert _Handler.hosts == [f"opd.example:{port}"] * 2  # HEAD and GET, with the URL's host name
+        assert len(asked) == 2
 
     @pytest.mark.parametrize("url", ["ftp://opd.example/a.csv", "file:///etc/passwd", "http:///a.csv"])
     def test_other_schemes_are_not_checked(self, url):

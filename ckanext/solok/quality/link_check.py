@@ -214,7 +214,7 @@ def check(url: str, fmt: str | None, limits: Limits | None = None) -> dict[str, 
         return out
     except TimeoutError:
         return dict(out, ok=False, error=TIMEOUT)
-    except (OSError, http.client.HTTPException):
+    except (OSError, http.client.HTTPException, ValueError):  # TLS, resets, malformed answers or URLs
         return dict(out, ok=False, error=CONNECTION)
     answer = get if get.status < 300 or head.status >= 300 else head
     out["status"] = answer.status
