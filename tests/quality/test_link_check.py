@@ -9,6 +9,7 @@ import time
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import ckan.plugins.toolkit as tk
 import pytest
 from bs4 import BeautifulSoup
 from ckan.cli.cli import ckan as ckan_cli
@@ -19,6 +20,8 @@ from ckanext.solok.quality import link_check, link_jobs, links, score
 from tests.helpers import act, create_as, headers, xlsx
 
 CSV = b"kecamatan,jumlah\nLubuk Sikarah,120\nTanjung Harapan,98\n"
+NIKS = ["1372014506510003", "1372010307480002", "1372025911490001", "1372021204460004"]
+PERSONAL_CSV = ("nama,nik,kelurahan\n" + "".join(f"Warga {i},{n},Laing\n" for i, n in enumerate(NIKS))).encode()
 HTML = b"<!DOCTYPE html><html><head><title>Halaman</title></head><body><p>Bukan CSV</p></body></html>\n"
 
 
@@ -76,6 +79,7 @@ def server():
         "/data.csv": (200, "text/csv", CSV),
         "/no-head.csv": (200, "text/csv", CSV),
         "/slow.csv": (200, "text/csv", CSV),
+        "/warga.csv": (200, "text/csv", PERSONAL_CSV),
         "/page.csv": (200, "text/html; charset=utf-8", HTML),
         "/buku.xlsx": (200, "application/octet-stream", xlsx([["a", "b"], [1, 2]])),
         "/arsip.xlsx": (200, "application/octet-stream", _other_zip()),
@@ -287,3 +291,17 @@ def test_the_daily_job_checks_and_schedules_itself(roles, clean_redis, server, l
     finally:
         queue.scheduled_job_registry.remove(link_jobs.JOB_ID, delete_job=True)
         queue.empty()
+
+
+def test_a_linked_file_with_personal_data_stops_submission(roles, clean_redis, server, local, caplog):
+    url = f"{server}/warga.csv"
+    create_as(roles, "producer", name="ds-warga-tautan", resources=[{"url": url, "format": "CSV", "name": "Warga"}])
+    act(roles, "producer", "submit", "ds-warga-tautan")  # not read yet: nothing known against it
+    act(roles, "walidata", "return", "ds-warga-tautan", note="Periksa berkas.")
+    assert link_jobs.check_links([(url, "CSV")]) == {"ok": 1, "broken": 0, "not_checked": 0}
+    stored = links.results([url])[url]
+    assert {f["column"] for f in stored["personal"]} == {"nama", "nik"}
+    assert not any(n in str(stored) for n in NIKS)  # column names and kinds only
+    with pytest.raises(tk.ValidationError) as error:
+        act(roles, "producer", "submit", "ds-warga-tautan")
+    assert "UU 27/2022" in str(error.value.error_dict) and not any(n in caplog.text for n in NIKS)

@@ -65,8 +65,8 @@ class Limits:
             except ValueError:
                 hosts.add(item.lower().rstrip("."))
         return cls(
-            float(tk.config.get("ckanext.solok.quality.link_timeout")),
-            int(tk.config.get("ckanext.solok.quality.link_max_bytes")),
+            max(0.1, float(tk.config.get("ckanext.solok.quality.link_timeout"))),
+            max(1, int(tk.config.get("ckanext.solok.quality.link_max_bytes"))),
             frozenset(hosts),
             tuple(networks),
         )
