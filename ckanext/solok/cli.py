@@ -11,7 +11,7 @@ from ckan import model
 
 from ckanext.solok.demo import credentials as demo_credentials
 from ckanext.solok.demo import seed as demo
-from ckanext.solok.quality import reminders
+from ckanext.solok.quality import link_jobs, reminders
 from ckanext.solok.quality import score as quality_score
 from ckanext.solok.sdi import national_migration
 from ckanext.solok.search import reindex as search_reindex
@@ -150,3 +150,21 @@ def national_fields_command(dry_run: bool) -> None:
         ids = [p.id for p in (model.Package.get(n) for n in report.changed) if p is not None]
         search_reindex.reindex(ids, workers=1)
         click.echo(f"Re-indexed {len(ids)} datasets.")
+
+
+@solok.command("links")
+@click.option("--schedule", is_flag=True, help="Only put the daily job on CKAN's queue (run by `ckan jobs worker`).")
+def links_command(schedule: bool) -> None:
+    """Check every link of the published and draft datasets now: status, content type, size, format."""
+    if schedule:
+        queued = link_jobs.schedule_daily()
+        click.echo("Daily link check scheduled." if queued else "The daily link check is already scheduled.")
+        return
+    pairs = link_jobs.all_links()
+    with click.progressbar(length=len(pairs), label="Checking links", show_pos=True) as bar:
+        counts = link_jobs.check_links(pairs, progress=bar.update)
+    click.secho(
+        f"{len(pairs)} links checked: {counts['ok']} answer, {counts['broken']} broken, "
+        f"{counts['not_checked']} not checked (private address or not HTTP).",
+        fg="green",
+    )

@@ -27,6 +27,7 @@ from ckanext.solok.portal import i18n_audit, labels, preview
 from ckanext.solok.portal import views as portal_views
 from ckanext.solok.quality import actions as quality_actions
 from ckanext.solok.quality import helpers as quality_helpers
+from ckanext.solok.quality import link_jobs
 from ckanext.solok.quality import views as quality_views
 from ckanext.solok.sdi import facets, forms, last_step, validators
 from ckanext.solok.sdi import helpers as sdi_helpers
@@ -114,9 +115,11 @@ class SolokPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         workflow.after_create(context, pkg_dict)
+        link_jobs.after_save(pkg_dict)
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         workflow.after_update(context, pkg_dict)
+        link_jobs.after_save(pkg_dict)
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         workflow.after_delete(context, pkg_dict)

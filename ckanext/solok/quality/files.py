@@ -42,6 +42,17 @@ def _sniff_ok(fmt: str | None, data: bytes) -> tuple[bool | None, str]:
     return True, real
 
 
+def sniff_ok(fmt: str | None, data: bytes, complete: bool) -> tuple[bool | None, str]:
+    """As :func:`_sniff_ok`; of an incomplete file (a link's first bytes) only what the first bytes show."""
+    if complete:
+        return _sniff_ok(fmt, data)
+    real = magic.from_buffer(data[: uploads.SNIFF_BYTES], mime=True).lower()
+    if real in uploads.ACTIVE:
+        return False, real
+    accepts = uploads.ACCEPTS.get(fmt or "")
+    return (None if accepts is None else accepts(real)), real
+
+
 #: Declared formats whose content is scanned for personal data (as the table preview reads them).
 TABLES = {"CSV": "csv", "XLSX": "xlsx"}
 
@@ -93,7 +104,10 @@ def facts(dataset: dict[str, Any], links: dict[str, dict[str, Any]], read_limit:
             entry.update(stored_facts(resource, read_limit))
         else:
             checked = links.get(entry["url"])
-            entry["exists"] = None if checked is None else bool(checked.get("ok"))
+            # A link not checked (yet, or refused as private) is neither broken nor answering.
+            entry["exists"] = None if checked is None else checked.get("ok")
+            entry["status"] = None if checked is None else checked.get("status")
+            entry["error"] = "" if checked is None else checked.get("error", "")
             entry["format_ok"] = None if checked is None else checked.get("format_ok")
             entry["kind"] = "" if checked is None else checked.get("content_type", "")
             entry["personal"] = None if checked is None else checked.get("personal")

@@ -152,6 +152,30 @@ def _sdi_text(check: dict[str, Any]) -> tuple[str, str]:
     return key, ""
 
 
+def _link_text(fact: dict[str, Any]) -> str:
+    """Why a link is broken or was not checked (the link checker's ``error``)."""
+    error = fact.get("error") or ""
+    texts = {
+        "http_status": tk._("Broken link: it answers HTTP {status}.").format(status=fact.get("status")),
+        "timeout": tk._("Broken link: no answer in time."),
+        "connection": tk._("Broken link: the server cannot be reached."),
+        "unresolved": tk._("Broken link: the host name does not exist."),
+        "too_many_redirects": tk._("Broken link: too many redirects."),
+        "private_address": tk._("Not checked: private address (not in the link allowlist)."),
+        "unsupported_scheme": tk._("Not checked: not an HTTP or HTTPS address."),
+    }
+    return texts.get(error, tk._("Broken link."))
+
+
+def _links(result: dict[str, Any]) -> list[dict[str, str]]:
+    """The links to look at: broken ones, and those the checker refused to fetch."""
+    return [
+        {"name": f.get("name") or "", "text": _link_text(f), "broken": f.get("exists") is False}
+        for f in result["files"]
+        if not f.get("upload") and (f.get("exists") is False or f.get("error"))
+    ]
+
+
 def present(result: dict[str, Any]) -> dict[str, Any]:
     """A quality result as the pages show it: labels, what to fix first and the points it gains."""
     texts = _metric_texts()
@@ -190,6 +214,7 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
         "todo": todo,
         "sdi": sdi,
         "broken_links": result.get("broken_links", 0),
+        "links": _links(result),
         "personal_data": bool(personal and personal["ok"] is False),
         "computed": result.get("computed"),
     }

@@ -32,7 +32,7 @@ from ckanext.solok.quality import files, links, mqa, sdi_checks
 PROFILE = "solok_quality"
 
 #: Bumped when what a stored result holds changes, so that older entries are recomputed.
-RESULT_FORMAT = 2
+RESULT_FORMAT = 3
 
 #: Stored results are dropped after this long without use (a deleted dataset's, say).
 _TTL_SECONDS = 60 * 60 * 24 * 30
