@@ -51,7 +51,8 @@ def test_the_whole_journey_in_the_indonesian_interface(app, roles):
     body = page(app, roles, "producer", "/dataset/ds-uji")
     assert "Status Pemeriksaan" in body and "Draf" in body and "Belum terlihat oleh publik" in body
     body = page(app, roles, "producer", "/dataset/ds-uji/pemeriksaan")
-    assert "Ajukan ke Walidata" in body and "Terbitkan" not in body
+    # No publish form for the producer (the quality advice may still say "Terbitkan data …").
+    assert "Ajukan ke Walidata" in body and "/pemeriksaan/terbitkan" not in body
     res = post(app, roles, "producer", "/dataset/ds-uji/pemeriksaan/ajukan", {"note": "Mohon diperiksa."})
     assert res.status_code == 302 and status_of() == "diajukan"
     assert_hidden_from_the_public(app)
@@ -61,7 +62,7 @@ def test_the_whole_journey_in_the_indonesian_interface(app, roles):
     assert TITLE in body and "Antrean Pemeriksaan" in body and "Dinas Kesehatan" in body
     assert "solok-review-queue" in body and "%" in body
     body = page(app, roles, "walidata", "/dataset/ds-uji/pemeriksaan")
-    assert "Terbitkan" in body and "Kembalikan" in body and "Kelengkapan SDI" in body
+    assert "/pemeriksaan/terbitkan" in body and "Kembalikan" in body and "Kelengkapan SDI" in body
     assert "Dataset ini belum pernah diterbitkan" in body
 
     # Returning needs a note: without one nothing changes and the reason is shown.
