@@ -9,6 +9,7 @@ import os
 
 import ckan.plugins.toolkit as tk
 import pytest
+from bs4 import BeautifulSoup
 from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import helpers as ckan_helpers
@@ -168,6 +169,13 @@ def test_a_terbatas_dataset_is_not_stopped(app, roles):
     assert revisions.get(model.Package.get("ds-warga-terbatas").id)["status"] == "diajukan"
     act(roles, "walidata", "publish", "ds-warga-terbatas")
     assert revisions.get(model.Package.get("ds-warga-terbatas").id) is None
+    # Opening it (terbuka) is checked on the files it would publish: the published file, here.
+    with pytest.raises(tk.ValidationError) as error:
+        ckan_helpers.call_action(
+            "package_patch", context=_ctx(roles, "producer"), id="ds-warga-terbatas", accessRights="terbuka"
+        )
+    assert "personal_data" in error.value.error_dict
+    assert revisions.get(model.Package.get("ds-warga-terbatas").id) is None
 
 
 def test_a_returned_revision_with_nik_is_confirmed_on_its_pending_files_then_published(app, roles):
@@ -217,3 +225,33 @@ def test_a_confirmation_of_the_published_files_does_not_cover_a_pending_file(app
     with pytest.raises(tk.ValidationError):
         replace(roles, resource, PERSONAL_CSV)
     nothing_held(app, resource)
+
+
+def test_the_review_page_shows_the_pending_files_personal_data_and_the_form_confirms_them(app, roles):
+    resource = published(roles)
+    ckan_helpers.call_action("package_patch", context=_ctx(roles, "producer"), id="ds-warga", title="Data Warga 2026")
+    act(roles, "walidata", "return", "ds-warga", note="Lampirkan daftar penerima.")
+    replace(roles, resource, PERSONAL_CSV)
+    page = app.get("/dataset/ds-warga/pemeriksaan", headers=headers(roles, "walidata")).get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    pending = soup.select_one(".solok-pending-personal-data")
+    assert pending is not None and "'nik'" in pending.get_text() and "UU 27/2022" in pending.get_text()
+    assert not any(n in page for n in NIKS)
+    form = soup.select_one("form.solok-personal-data-confirm")
+    assert form is not None
+    # The producers see what was found; the confirmation form is the Walidata's.
+    mine = BeautifulSoup(
+        app.get("/dataset/ds-warga", headers=headers(roles, "producer")).get_data(as_text=True), "html.parser"
+    )
+    assert mine.select_one(".solok-pending-personal-data") is not None
+    assert mine.select_one("form.solok-personal-data-confirm") is None
+    # Nothing of it for the public.
+    assert "solok-pending-personal-data" not in app.get("/dataset/ds-warga").get_data(as_text=True)
+
+    res = app.post(
+        form["action"], data={"note": "Penerima bantuan diumumkan menurut Perwako."}, headers=headers(roles, "walidata")
+    )
+    assert res.status_code in (200, 302)
+    act(roles, "producer", "submit", "ds-warga")  # the pending files are confirmed
+    act(roles, "walidata", "publish", "ds-warga")
+    assert download(app, public(app)["resources"][0]) == PERSONAL_CSV

@@ -82,6 +82,14 @@ def under_review(package_id: str) -> tuple[dict[str, Any], dict[str, preview.Sto
     return tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": package_id}), None
 
 
+def pending_findings(package_id: str) -> list[dict[str, Any]]:
+    """What the files of a *terbuka* dataset's pending revision hold (``[]`` without one)."""
+    row = revisions.get(package_id)
+    if row is None or row["data"].get("accessRights") != "terbuka":
+        return []
+    return findings(row["data"], revisions.stored_files(package_id, row))
+
+
 def confirmed(dataset: dict[str, Any]) -> bool:
     stored = connect_to_redis().get(_key(dataset["id"]))
     value = stored.decode() if isinstance(stored, bytes) else stored
