@@ -245,7 +245,9 @@ def test_the_review_page_shows_the_pending_files_personal_data_and_the_form_conf
     )
     assert mine.select_one(".solok-pending-personal-data") is not None
     assert mine.select_one("form.solok-personal-data-confirm") is None
-    # Nothing of it for the public.
+    # Nor for an OPD member who may not see the pending changes, nor the public.
+    member = app.get("/dataset/ds-warga", headers=headers(roles, "opd_member")).get_data(as_text=True)
+    assert "solok-quality" in member and "solok-pending-personal-data" not in member
     assert "solok-pending-personal-data" not in app.get("/dataset/ds-warga").get_data(as_text=True)
 
     res = app.post(

@@ -228,7 +228,13 @@ def solok_quality(package_id: str) -> dict[str, Any] | None:
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return None
     out = present(result)
-    # The score is the published version's; a pending change's personal data is what its publication would add.
+    # The score is the published version's; a pending change's personal data is what its publication would
+    # add, shown to those who may see the pending changes.
+    out["pending_personal_data"] = ""
+    try:
+        tk.check_access("solok_workflow_changes", {"user": user}, {"id": result["id"]})
+    except tk.NotAuthorized:
+        return out
     pending = publication.pending_findings(result["id"])
     out["pending_personal_data"] = publication.describe(pending) if pending else ""
     return out
