@@ -282,6 +282,11 @@ def stored_file(resource: dict[str, Any]) -> StoredFile:
         except files.exc.LocationError:
             raise PreviewError("missing") from None
         return StoredFile(size, None, lambda _: b"".join(storage.stream(files.FileData(location, size=size))))
+    return file_at(path)
+
+
+def file_at(path: str) -> StoredFile:
+    """Size and reader of a file on disk (an uploaded file, or a pending revision's)."""
     try:
         stat = os.stat(path)
     except OSError:

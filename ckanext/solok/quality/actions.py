@@ -59,15 +59,16 @@ def solok_quality_confirm_personal_data(context: Context, data_dict: DataDict) -
     :param id: the dataset's id or name
     :param note: why they may (required; kept in the audit trail)
 
-    Holds for the files as they are now. Returns ``{id, personal_data: [{file, column, kinds}]}``.
+    Holds for the files as they are now: those of the pending revision when the dataset has one (what its
+    publication would make public). Returns ``{id, personal_data: [{file, column, kinds}]}``.
     """
     pkg = _package(data_dict)
     tk.check_access("solok_quality_confirm_personal_data", context, {"id": pkg.id})
     note = str(data_dict.get("note") or "").strip()
     if not note:
         raise tk.ValidationError({"note": [tk._("A note is required to confirm personal data for publication.")]})
-    dataset = tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": pkg.id})
-    found = publication.findings(dataset)
+    dataset, pending = publication.under_review(pkg.id)
+    found = publication.findings(dataset, pending)
     if not found:
         raise tk.ValidationError({"personal_data": [tk._("No personal data was found in this dataset's files.")]})
     publication.confirm(context, dataset, note)

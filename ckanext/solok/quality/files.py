@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 import magic
@@ -69,14 +70,18 @@ def personal(fmt: str | None, data: bytes) -> list[dict[str, Any]] | None:
     return personal_data.scan(table.columns, table.rows)
 
 
-def stored_facts(resource: dict[str, Any], read_limit: int) -> dict[str, Any]:
-    """``{exists, format_ok, kind, personal}`` of an uploaded file (None: not checked)."""
+def stored_facts(resource: dict[str, Any], read_limit: int, stored: preview.StoredFile | None = None) -> dict[str, Any]:
+    """``{exists, format_ok, kind, personal}`` of an uploaded file (None: not checked).
+
+    ``stored``: the file to read instead of CKAN's stored one (a pending revision's file).
+    """
     fmt = uploads.declared_format(resource, str(resource.get("url") or ""))
     unread = {"exists": True, "format_ok": None, "kind": "", "personal": None}
-    try:
-        stored = preview.stored_file(resource)
-    except preview.PreviewError:
-        return dict(unread, exists=False)
+    if stored is None:
+        try:
+            stored = preview.stored_file(resource)
+        except preview.PreviewError:
+            return dict(unread, exists=False)
     if stored.size > read_limit:
         return unread  # too large to read here
     try:
@@ -87,11 +92,18 @@ def stored_facts(resource: dict[str, Any], read_limit: int) -> dict[str, Any]:
     return {"exists": True, "format_ok": ok, "kind": kind, "personal": personal(fmt, whole) if ok else None}
 
 
-def facts(dataset: dict[str, Any], links: dict[str, dict[str, Any]], read_limit: int) -> list[dict[str, Any]]:
+def facts(
+    dataset: dict[str, Any],
+    links: dict[str, dict[str, Any]],
+    read_limit: int,
+    pending: Mapping[str, preview.StoredFile] | None = None,
+) -> list[dict[str, Any]]:
     """One entry per resource: ``{id, name, url, upload, exists, format_ok, kind, personal}``.
 
     ``exists`` is None for a link not yet checked; ``links`` are the link checker's results by URL.
+    ``pending``: by resource id, the files of a pending revision, read instead of the published ones.
     """
+    pending = pending or {}
     out = []
     for resource in dataset.get("resources") or []:
         entry = {
@@ -101,7 +113,7 @@ def facts(dataset: dict[str, Any], links: dict[str, dict[str, Any]], read_limit:
             "upload": resource.get("url_type") == "upload",
         }
         if entry["upload"]:
-            entry.update(stored_facts(resource, read_limit))
+            entry.update(stored_facts(resource, read_limit, pending.get(str(resource.get("id")))))
         else:
             checked = links.get(entry["url"])
             # A link not checked (yet, or refused as private) is neither broken nor answering.

@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.solok.quality import mqa, schedule
+from ckanext.solok.quality import mqa, publication, schedule
 
 
 def _rating_labels() -> dict[str, str]:
@@ -227,7 +227,17 @@ def solok_quality(package_id: str) -> dict[str, Any] | None:
         result = tk.get_action("solok_quality_show")({"user": user}, {"id": package_id})
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return None
-    return present(result)
+    out = present(result)
+    # The score is the published version's; a pending change's personal data is what its publication would
+    # add, shown to those who may see the pending changes.
+    out["pending_personal_data"] = ""
+    try:
+        tk.check_access("solok_workflow_changes", {"user": user}, {"id": result["id"]})
+    except tk.NotAuthorized:
+        return out
+    pending = publication.pending_findings(result["id"])
+    out["pending_personal_data"] = publication.describe(pending) if pending else ""
+    return out
 
 
 def solok_next_update(pkg: dict[str, Any]) -> dict[str, Any] | None:

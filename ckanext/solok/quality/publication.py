@@ -3,10 +3,14 @@ nor published (UU 27/2022 tentang Pelindungan Data Pribadi), until the producer 
 Walidata confirms, with a note, that they may be published.
 
 The workflow calls :func:`check` before a save moves a dataset to *diajukan* or *terbit*
-(``workflow/saves.py``). A confirmation (:func:`confirm`) holds for the files as they are: a new or
-changed file needs a new one. It is an event of the audit trail (status unchanged, the Walidata's note)
-and a fingerprint of the files kept in Redis; should Redis lose it, the guard refuses again (it fails
-closed). Messages and logs name files, columns and kinds of identifier, never a value.
+(``workflow/saves.py``), and :func:`screen` before it holds a producer's change to a published dataset
+(``workflow/revisions.py``). A dataset with a pending revision is checked, and confirmed, on its pending
+version and the revision's files: that is what its publication would make public.
+
+A confirmation (:func:`confirm`) holds for the files as they are: a new or changed file needs a new one.
+It is an event of the audit trail (status unchanged, the Walidata's note) and a fingerprint of the files
+kept in Redis; should Redis lose it, the guard refuses again (it fails closed). Messages and logs name
+files, columns and kinds of identifier, never a value.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.solok.quality import score
+from ckanext.solok.portal import preview
+from ckanext.solok.quality import files, links, score, sdi_checks
 from ckanext.solok.workflow import model as audit
+from ckanext.solok.workflow import revisions
 from ckanext.solok.workflow import states as s
 
 log = logging.getLogger(__name__)
@@ -54,10 +60,34 @@ def fingerprint(dataset: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(files).encode("utf-8")).hexdigest()
 
 
-def findings(dataset: dict[str, Any]) -> list[dict[str, Any]]:
-    """``[{file, column, kinds}]`` of a dataset's files, whatever its access class."""
-    check = next(c for c in score.result(dataset)["sdi"] if c["key"] == "personal_data")
-    return check["detail"]["found"]
+def findings(dataset: dict[str, Any], pending: dict[str, preview.StoredFile] | None = None) -> list[dict[str, Any]]:
+    """``[{file, column, kinds}]`` of a dataset's files, whatever its access class.
+
+    ``pending``: a pending version's files by resource id, read in place of the published ones (then
+    nothing is taken from, or kept in, the published version's stored quality result).
+    """
+    if pending is None:
+        check = next(c for c in score.result(dataset)["sdi"] if c["key"] == "personal_data")
+        return check["detail"]["found"]
+    urls = [str(r.get("url") or "") for r in dataset.get("resources") or [] if r.get("url_type") != "upload"]
+    facts = files.facts(dataset, links.results(urls), tk.config.get("ckanext.solok.quality.max_file_bytes"), pending)
+    return sdi_checks.personal_data(dataset, facts)["detail"]["found"]
+
+
+def under_review(package_id: str) -> tuple[dict[str, Any], dict[str, preview.StoredFile] | None]:
+    """The version a publication would make public: the pending revision (with its files), else the dataset."""
+    row = revisions.get(package_id)
+    if row is not None:
+        return row["data"], revisions.stored_files(package_id, row)
+    return tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": package_id}), None
+
+
+def pending_findings(package_id: str) -> list[dict[str, Any]]:
+    """What the files of a *terbuka* dataset's pending revision hold (``[]`` without one)."""
+    row = revisions.get(package_id)
+    if row is None or row["data"].get("accessRights") != "terbuka":
+        return []
+    return findings(row["data"], revisions.stored_files(package_id, row))
 
 
 def confirmed(dataset: dict[str, Any]) -> bool:
@@ -78,10 +108,19 @@ def describe(found: list[dict[str, Any]]) -> str:
 
 def check(package_id: str, target: str) -> None:
     """Refuse (``ValidationError`` on ``personal_data``) moving a *terbuka* dataset with personal data to ``target``."""
-    dataset = tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": package_id})
+    dataset, pending = under_review(package_id)
+    _refuse_unconfirmed(dataset, pending, target)
+
+
+def screen(dataset: dict[str, Any], pending: dict[str, preview.StoredFile]) -> None:
+    """As :func:`check`, for a producer's change to a published dataset about to be held (a submission)."""
+    _refuse_unconfirmed(dataset, pending, s.SUBMITTED)
+
+
+def _refuse_unconfirmed(dataset: dict[str, Any], pending: dict[str, preview.StoredFile] | None, target: str) -> None:
     if dataset.get("accessRights") != "terbuka":
         return
-    found = findings(dataset)
+    found = findings(dataset, pending)
     if not found or confirmed(dataset):
         return
     log.info("Refused %s of dataset %s: its files hold personal data", target, dataset["name"])

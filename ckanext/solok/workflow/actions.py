@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
+from ckanext.solok.quality import publication as personal_data_guard
 from ckanext.solok.workflow import changes, guard, notify, revisions, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
@@ -75,6 +76,12 @@ def _revision_transition(
     context: Context, pkg: model.Package, current: str, target: str, note: str, name: transition.Mail
 ) -> dict[str, Any]:
     """Return or resubmit a pending revision: only its status changes; the published version stays online."""
+    if target == s.SUBMITTED:
+        try:
+            personal_data_guard.check(pkg.id, target)  # the pending version and its files
+        except tk.ValidationError:
+            model.Session.rollback()  # nothing was written: let the lock go now
+            raise
     revisions.set_status(pkg.id, target)
     user = model.User.get(context.get("user") or "")
     audit.record(pkg.id, pkg.owner_org, user.id if user else None, current, target, note)

@@ -148,6 +148,39 @@ def file_path(package_id: str, resource_id: str) -> str:
     return path
 
 
+def stored_files(package_id: str, row: dict[str, Any]) -> dict[str, preview.StoredFile]:
+    """The pending files of ``row`` by resource id, to be read in place of the published ones."""
+    out = {}
+    for resource_id in row["files"]:
+        try:
+            out[resource_id] = preview.file_at(file_path(package_id, resource_id))
+        except preview.PreviewError:
+            out[resource_id] = _missing()
+    return out
+
+
+def _missing() -> preview.StoredFile:
+    """A pending file that is gone: not read (never the published file in its place)."""
+
+    def read(limit: int) -> bytes:
+        raise preview.PreviewError("missing")
+
+    return preview.StoredFile(0, None, read)
+
+
+def _in_memory(upload: FileStorage, size: int) -> preview.StoredFile:
+    """An upload not yet stored, read from its stream (left at its start for storing)."""
+
+    def read(limit: int) -> bytes:
+        upload.stream.seek(0)
+        try:
+            return upload.stream.read(limit)
+        finally:
+            upload.stream.seek(0)
+
+    return preview.StoredFile(size, None, read)
+
+
 def _stable_name(new: str, published_url: str | None) -> str:
     """A replaced file keeps its published file name when its kind (extension) is the same, so its URL stays."""
     if not published_url:
@@ -174,11 +207,16 @@ def _take_uploads(data_dict: DataDict, published: dict[str, Any]) -> list[tuple[
         resource["url"] = _stable_name(munge.munge_filename(upload.filename), uploaded.get(resource["id"]))
         resource["url_type"] = "upload"
         resource["last_modified"] = dt.datetime.utcnow().isoformat()
-        upload.stream.seek(0, os.SEEK_END)
-        resource["size"] = upload.stream.tell()
-        upload.stream.seek(0)
+        resource["size"] = _size(upload)
         taken.append((resource["id"], upload))
     return taken
+
+
+def _size(upload: FileStorage) -> int:
+    upload.stream.seek(0, os.SEEK_END)
+    size = upload.stream.tell()
+    upload.stream.seek(0)
+    return size
 
 
 def _store(package_id: str, resource_id: str, upload: FileStorage) -> dict[str, Any]:
@@ -215,10 +253,14 @@ def hold(
     data_dict: DataDict,
     pkg: model.Package,
     prepare: Callable[[Context, DataDict], None],
+    screen: Callable[[dict[str, Any], dict[str, preview.StoredFile]], None] | None = None,
 ) -> dict[str, Any]:
     """Save a producer's change to a published dataset as its pending revision (see the module's doc).
 
     ``prepare`` is the save's own preparation (``saves.prepare_update``), run inside the savepoint.
+    ``screen`` checks a change that goes (or stays) in review, as a submission is checked: it gets the
+    pending version and its files by resource id (stored or just uploaded) and raises to refuse it;
+    nothing is then held. A returned revision's changes are not screened until it is submitted again.
     """
     pkg = guard.lock(pkg)  # before the savepoint: a lock taken inside it would go with its rollback
     row = get(pkg.id)
@@ -252,6 +294,14 @@ def hold(
     if _comparable(result) == _comparable(base) and not uploads:
         return view(published, row) if row else published
     kept = {r["id"] for r in result.get("resources", [])}
+    if screen is not None and (row is None or row["status"] == s.SUBMITTED):
+        pending = {k: v for k, v in stored_files(pkg.id, row).items() if k in kept} if row else {}
+        pending.update({rid: _in_memory(upload, _size(upload)) for rid, upload in uploads})
+        try:
+            screen(result, pending)
+        except tk.ValidationError:
+            model.Session.rollback()  # nothing was written: let the row lock go now
+            raise
     for resource_id, upload in uploads:
         files[resource_id] = _store(pkg.id, resource_id, upload)
     for resource_id in [r for r in files if r not in kept]:

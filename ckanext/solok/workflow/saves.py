@@ -158,7 +158,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     if revisions.holds(context, pkg):
         assert pkg is not None
         # A producer's change to a published dataset waits beside it; the published version stays online.
-        return revisions.hold(original, context, data_dict, pkg, prepare_update)
+        return revisions.hold(original, context, data_dict, pkg, prepare_update, personal_data_guard.screen)
     prepare_update(context, data_dict)
     try:
         result = original(context, data_dict)
