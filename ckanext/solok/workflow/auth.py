@@ -133,6 +133,10 @@ _DERIVED = {
     "num_tags",
     "organization",
     "creator_user_id",
+    # Derived from license_id, and titled in the reader's language (portal/labels).
+    "license_title",
+    "license_url",
+    "isopen",
     s.FIELD,  # set by the workflow itself (saves.prepare_update), never from input
 }
 
