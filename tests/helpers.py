@@ -298,6 +298,7 @@ ALLOWED_WORDS = {
     "editor": "role name (glossary)",
     "internet": "same word",
     "total": "same word",
+    "level": "KBBI lists 'level' (tingkat); 'Level Estimasi' is the national SDI schema's own label",
 }
 #: Whole chunks that stay as they are.
 ALLOWED_CHUNKS = {
