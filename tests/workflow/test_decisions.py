@@ -135,7 +135,9 @@ def test_the_producers_dashboard_shows_the_walidatas_decisions(roles):
     # The Walidata's decisions are news for the producer, their own submissions are not.
     fresh = helpers.call_action("dashboard_activity_list", context=_ctx(roles, "producer"), limit=100)
     news = {(a["data"]["actor"], a["is_new"]) for a in fresh if a["activity_type"] == decisions.TYPE}
-    assert (n["producer"], True) not in news
+    assert (n["producer"], True) not in news and (n["walidata"], True) in news
+    count = helpers.call_action("dashboard_new_activities_count", context=_ctx(roles, "producer"))
+    assert count >= 4  # the Walidata's two returns and two publications at least
 
 
 def test_the_dashboard_pages_through_ckans_activities_and_the_decisions(roles):

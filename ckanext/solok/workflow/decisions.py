@@ -28,6 +28,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.plugins import get_permission_labels
 from ckan.types import Context
 from sqlalchemy import select
 
@@ -55,6 +56,7 @@ def record(pkg: model.Package, user_id: str | None, old: str | None, new: str, n
         "actor": user.name if user else None,
         "solok_workflow": {"from": old, "to": new, "note": note or "", "revision": revision},
     }
+    # Not activity_create: its schema accepts only CKAN's own activity types.
     model.Session.add(stream.Activity(user_id, pkg.id, TYPE, data, labels(pkg)))
 
 
@@ -108,10 +110,8 @@ def dashboard_extra(
             return []
         owned = select(model.Package.id).where(model.Package.owner_org.in_(org_ids))
         query = query.filter(stream.Activity.object_id.in_(owned))
-    query = stream._filter_activitites_from_users(query)
+    query = stream._filter_activitites_from_users(query)  # as CKAN's lists: not the site user's
     if not user.sysadmin:
-        from ckan.lib.plugins import get_permission_labels
-
         own = get_permission_labels().get_user_dataset_labels(user)
         query = query.filter(stream.Activity.permission_labels.op("&&")(own))
     if after:
