@@ -15,7 +15,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ckanext.solok.quality import publication as personal_data_guard
-from ckanext.solok.workflow import changes, guard, notify, revisions, transition
+from ckanext.solok.workflow import changes, decisions, guard, notify, revisions, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
 
@@ -85,6 +85,7 @@ def _revision_transition(
     revisions.set_status(pkg.id, target)
     user = model.User.get(context.get("user") or "")
     audit.record(pkg.id, pkg.owner_org, user.id if user else None, current, target, note)
+    decisions.record(pkg, user.id if user else None, current, target, note, revision=True)
     model.repo.commit()
     notify.transition(name, pkg.id, note, context.get("user"))
     return tk.get_action("package_show")(tk.fresh_context(context), {"id": pkg.id})

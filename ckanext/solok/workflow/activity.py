@@ -10,6 +10,9 @@ judged by the dataset's current classification, not the one recorded.
 
 from __future__ import annotations
 
+import difflib
+import json
+import re
 from typing import Any
 
 import ckan.authz as authz
@@ -17,7 +20,10 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Action, Context, DataDict
 
+from ckanext.activity.logic import schema as activity_schema
+from ckanext.activity.model import activity as stream
 from ckanext.solok.access import rules as access
+from ckanext.solok.workflow import decisions
 
 LISTS = (
     "package_activity_list",
@@ -101,7 +107,7 @@ def activity_data_show(original: Action, context: Context, data_dict: DataDict) 
 @tk.side_effect_free
 @tk.chained_action
 def activity_diff(original: Action, context: Context, data_dict: DataDict) -> Any:
-    result = original(context, data_dict)
+    result = _without_decisions(context, data_dict, original(context, data_dict))
     activity = result.get("activities", [{}])[-1] if isinstance(result, dict) else {}
     package = (activity.get("data") or {}).get("package") or {}
     if _is_package_activity(activity) and not _may_read(context, activity["object_id"], {}):
@@ -116,7 +122,84 @@ def activity_diff(original: Action, context: Context, data_dict: DataDict) -> An
     return result
 
 
+@tk.side_effect_free
+@tk.chained_action
+def dashboard_activity_list(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's dashboard plus the workflow's decisions on the datasets of the reader's OPDs (``decisions``)."""
+    validated, errors = tk.navl_validate(
+        dict(data_dict), activity_schema.default_dashboard_activity_list_schema(), context
+    )
+    user = model.User.get(context.get("user") or "")
+    if errors or user is None:
+        return filter_activities(context, original(context, data_dict))  # CKAN's own error or refusal
+    tk.check_access("dashboard_activity_list", context, data_dict)
+    offset, limit = int(validated.get("offset") or 0), int(validated["limit"])
+    before, after = validated.get("before"), validated.get("after")
+    if limit == 0:  # CKAN's "no limit"
+        ckan_items = original(context, dict(data_dict, offset=0))
+    else:
+        # CKAN's first offset + limit activities, in pages it accepts (it caps a page's size).
+        ckan_items = []
+        while len(ckan_items) < offset + limit:
+            batch = original(context, dict(data_dict, offset=len(ckan_items), limit=limit))
+            ckan_items.extend(batch)
+            if len(batch) < limit:
+                break
+    extra = decisions.dashboard_extra(user, (offset + limit) or None, before, after)
+    page = decisions.merge_dashboard(
+        context, ckan_items, extra, offset, limit or None, bool(after and not before), user
+    )
+    return filter_activities(context, page)
+
+
+def _previous_version(activity: stream.Activity) -> stream.Activity | None:
+    """The activity before ``activity`` that carries a version of the dataset (not a workflow decision)."""
+    return (
+        model.Session.query(stream.Activity)
+        .filter(
+            stream.Activity.object_id == activity.object_id,
+            stream.Activity.timestamp < activity.timestamp,
+            stream.Activity.activity_type != decisions.TYPE,
+        )
+        .order_by(stream.Activity.timestamp.desc())
+        .first()
+    )
+
+
+def _diff(objects: list[Any], diff_type: str) -> str:
+    """CKAN's diff of two versions (``activity_diff``), for the pair it is given."""
+    lines = [json.dumps(obj, indent=2, sort_keys=True).split("\n") for obj in objects]
+    if diff_type == "unified":
+        return "\n".join(difflib.unified_diff(*lines))
+    if diff_type == "context":
+        return "\n".join(difflib.context_diff(*lines))
+    wrapped = [[part for line in side for part in re.findall(r".{1,70}(?:\s+|$)", line)] for side in lines]
+    return difflib.HtmlDiff().make_table(*wrapped)
+
+
+def _without_decisions(context: Context, data_dict: DataDict, result: dict[str, Any]) -> dict[str, Any]:
+    """A decision carries no version: CKAN's "previous version" must skip it (and not show its note)."""
+    activities = result.get("activities") or []
+    if len(activities) != 2:
+        return result
+    if activities[1].get("activity_type") == decisions.TYPE:
+        raise tk.ObjectNotFound(tk._("A workflow decision changes no version of the dataset."))
+    if activities[0].get("activity_type") != decisions.TYPE:
+        return result
+    current = stream.Activity.get(activities[1]["id"])
+    previous = _previous_version(current) if current is not None else None
+    object_type = str(data_dict.get("object_type") or "package")
+    if previous is None or object_type not in (previous.data or {}):
+        raise tk.ObjectNotFound("Previous activity for this object not found")
+    objects = [previous.data[object_type], current.data[object_type]]  # type: ignore[union-attr]
+    return {
+        "diff": _diff(objects, str(data_dict.get("diff_type") or "unified")),
+        "activities": [stream.activity_dictize(previous, context), activities[1]],
+    }
+
+
 def get_actions() -> dict[str, Any]:
     actions: dict[str, Any] = {name: _chain_list(name) for name in LISTS}
+    actions["dashboard_activity_list"] = dashboard_activity_list
     actions.update(activity_show=activity_show, activity_data_show=activity_data_show, activity_diff=activity_diff)
     return actions

@@ -6,8 +6,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.solok.workflow import decisions, revisions
 from ckanext.solok.workflow import model as audit
-from ckanext.solok.workflow import revisions
 from ckanext.solok.workflow import states as s
 
 BADGES = {
@@ -63,6 +63,15 @@ def solok_workflow_history(package_id: str) -> list[dict[str, Any]]:
         return []
 
 
+def solok_workflow_decision(activity: dict[str, Any]) -> str:
+    """A workflow activity's sentence in the reader's language, with ``{actor}`` and ``{dataset}`` to fill."""
+    return decisions.sentence(activity)
+
+
+def solok_workflow_decision_note(activity: dict[str, Any]) -> str:
+    return decisions.note(activity)
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         f.__name__: f
@@ -75,5 +84,7 @@ def get_helpers() -> dict[str, Any]:
             solok_workflow_is_walidata,
             solok_workflow_may,
             solok_workflow_history,
+            solok_workflow_decision,
+            solok_workflow_decision_note,
         )
     }

@@ -39,7 +39,7 @@ from ckan.types import Action, Context, DataDict
 from werkzeug.datastructures import FileStorage
 
 from ckanext.solok.portal import preview
-from ckanext.solok.workflow import guard, notify, transition
+from ckanext.solok.workflow import decisions, guard, notify, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
 from ckanext.solok.workflow.model import revision_table
@@ -319,6 +319,7 @@ def hold(
         )
         note = audit.portal_note("pending_change")  # shown in each reader's language
         audit.record(pkg.id, pkg.owner_org, user.id if user else None, s.PUBLISHED, s.SUBMITTED, note)
+        decisions.record(pkg, user.id if user else None, s.PUBLISHED, s.SUBMITTED, note, revision=True)
     else:
         model.Session.execute(revision_table.update().where(revision_table.c.package_id == pkg.id).values(**values))
     if not context.get("defer_commit"):

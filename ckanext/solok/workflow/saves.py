@@ -21,7 +21,7 @@ from ckan.types import Action, Context, DataDict
 from ckanext.solok.access import rules as access
 from ckanext.solok.quality import publication as personal_data_guard
 from ckanext.solok.sdi import limits as dataset_limits
-from ckanext.solok.workflow import auth, guard, notify, policy, revisions, transition
+from ckanext.solok.workflow import auth, decisions, guard, notify, policy, revisions, transition
 from ckanext.solok.workflow import model as audit
 from ckanext.solok.workflow import states as s
 from ckanext.solok.workflow.transition import Transition
@@ -120,6 +120,7 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
     pkg = model.Package.get(data["id"])
     if pkg is None:
         return
+    revision = pkg.id in revisions.pending_ids([pkg.id])
     if decided.requested and decided.new == s.PUBLISHED:
         # A pending revision is what was published: its files take the public ones' place now.
         revisions.apply_files(pkg.id)
@@ -127,7 +128,9 @@ def after_update(context: Context, data: dict[str, Any]) -> None:
         revisions.discard(pkg.id)  # withdrawn: the change waited for a publication that will not come
     decided.recorded = True
     if decided.changed:
-        audit.record(pkg.id, pkg.owner_org, _user_id(context), decided.old, decided.new, decided.note)
+        user_id = _user_id(context)
+        audit.record(pkg.id, pkg.owner_org, user_id, decided.old, decided.new, decided.note)
+        decisions.record(pkg, user_id, decided.old, decided.new, decided.note, revision and decided.requested)
 
 
 @tk.chained_action
