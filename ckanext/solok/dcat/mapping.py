@@ -35,7 +35,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 from ckanext.dcat.profiles import ADMS, DCAT, VCARD
 from ckanext.solok.dcat import sdi_terms as sdi
 from ckanext.solok.dcat.speedups import graph_cache, is_typed, typed
-from ckanext.solok.sdi import vocabularies
+from ckanext.solok.sdi import national, vocabularies
 
 Node = URIRef | BNode
 
@@ -497,50 +497,7 @@ NATIONAL_TERMS = (
     "produsen_data_name",
     "publishing_status",
     "status_review_pembina",
-    "kodereferensi",
-    "level_estimasi",
-    "id_kegiatan_mms",
-    "id_kegiatan",
-    "judul_kegiatan",
-    "tahun_kegiatan",
-    "cara_pengumpulan_data",
-    "sektor_kegiatan",
-    "identitas_rekomendasi",
-    "i_instansi_penyelanggara",
-    "i_alamat",
-    "i_telepon",
-    "i_email",
-    "ii_unit_eselon1",
-    "ii_unit_eselon2",
-    "ii_pj_nama",
-    "ii_pj_jabatan",
-    "ii_pj_alamat",
-    "ii_pj_telepon",
-    "ii_pj_email",
-    "ii_pj_faksimile",
-    "iii_latar_belakang_kegiatan",
-    "iii_tujuan_kegiatan",
-    "iv_kegiatan_ini_dilakukan",
-    "iv_tipe_pengumpulan_data",
-    "iv_cakupan_wilayah_pengumpulan_data",
-    "iv_metode_pengumpulan_data",
-    "iv_sarana_pengumpulan_data",
-    "iv_unit_pengumpulan_data",
-    "vi_apakah_melakukan_uji_coba",
-    "vi_metode_pemeriksaan_kualitas_pengumpulan_data",
-    "vi_apakah_melakukan_penyesuaian_nonrespon",
-    "vi_petugas_pengumpulan_data",
-    "vi_persyaratan_pendidikan_terendah_petugas_pengumpulan_data",
-    "vi_jumlah_petugas_supervisor",
-    "vi_jumlah_petugas_enumerator",
-    "vi_apakah_melakukan_pelatihan_petugas",
-    "vii_tahapan_pengolahan_data",
-    "vii_metode_analisis",
-    "vii_unit_analisis",
-    "vii_tingkat_penyajian_hasil_analisis",
-    "viii_ketersediaan_produk_tercetak",
-    "viii_ketersediaan_produk_digital",
-    "viii_ketersediaan_produk_mikrodata",
+    *(field for field in national.STATISTICS_ONLY if field != "id_indikator_mms"),
 )
 NATIONAL_CODES = frozenset(
     {

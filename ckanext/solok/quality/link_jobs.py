@@ -7,7 +7,6 @@ Results are stored with :func:`links.store`, which makes the scores that counted
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,7 +15,7 @@ from ckan import model
 from ckan.lib import jobs
 from sqlalchemy import or_
 
-from ckanext.solok.quality import link_check, links
+from ckanext.solok.quality import daily, link_check, links
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +74,4 @@ def daily_job() -> None:
 
 def schedule_daily() -> bool:
     """Put :func:`daily_job` on CKAN's queue for the next run (02:00 UTC); False when it is there already."""
-    queue = jobs.get_queue()
-    if JOB_ID in queue.scheduled_job_registry.get_job_ids():
-        return False
-    now = dt.datetime.now(dt.UTC)
-    at = (now + dt.timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
-    queue.enqueue_at(at, daily_job, job_id=JOB_ID, description="solok link check")
-    return True
+    return daily.schedule_tomorrow(daily_job, JOB_ID, 2, "solok link check")

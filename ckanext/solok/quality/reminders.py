@@ -22,13 +22,12 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import jobs
 from ckan.lib.helpers import _get_auto_flask_context
 from ckan.lib.redis import connect_to_redis
 from flask import has_app_context, has_request_context
 from flask_babel import force_locale
 
-from ckanext.solok.quality import schedule
+from ckanext.solok.quality import daily, schedule
 from ckanext.solok.workflow import states as s
 
 log = logging.getLogger(__name__)
@@ -187,10 +186,4 @@ def daily_job() -> None:
 
 def schedule_daily() -> bool:
     """Put :func:`daily_job` on CKAN's queue for the next run (06:00 UTC); False when it is there already."""
-    queue = jobs.get_queue()
-    if JOB_ID in queue.scheduled_job_registry.get_job_ids():
-        return False
-    now = dt.datetime.now(dt.UTC)
-    at = (now + dt.timedelta(days=1)).replace(hour=6, minute=0, second=0, microsecond=0)
-    queue.enqueue_at(at, daily_job, job_id=JOB_ID, description="solok schedule reminders")
-    return True
+    return daily.schedule_tomorrow(daily_job, JOB_ID, 6, "solok schedule reminders")
