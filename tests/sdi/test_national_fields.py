@@ -196,7 +196,9 @@ class TestWorkflowStatus:
         helpers.call_action(
             "package_patch", context={"user": roles["users"]["producer"]["name"]}, id="ds-uji", satuan="unit"
         )
-        assert self.national("ds-uji") == ("in_review", "onprogress")
+        # The change is a pending revision: the record a harvester reads is still the approved one.
+        assert self.national("ds-uji") == ("approved", "approved")
+        assert helpers.call_action("package_show", id="ds-uji")["satuan"] != "unit"
 
 
 @pytest.mark.usefixtures("clean_db")
