@@ -142,7 +142,7 @@ def project_post_views(app) -> list[str]:
 
 def test_the_list_of_the_projects_state_changing_views(app):
     # A new POST view of the project must be added to the parametrised test below.
-    assert project_post_views(app) == ["/dataset/<id>/pemeriksaan/<action>"]
+    assert project_post_views(app) == ["/dataset/<id>/pemeriksaan/<action>", "/dataset/<id>/pemeriksaan/data-pribadi"]
 
 
 @pytest.mark.parametrize(
@@ -171,3 +171,23 @@ def test_every_state_changing_view_of_the_project_wants_a_token(app, users_with_
     res = app.post(f"/dataset/ds-uji/pemeriksaan/{action}", data={"note": "Catatan."}, follow_redirects=False)
     assert res.status_code == 400, res.status_code
     assert status("ds-uji") == status_before
+
+
+def test_the_personal_data_confirmation_wants_a_token(app, users_with_passwords):
+    roles = users_with_passwords
+    create_as(roles, "producer", name="ds-uji", title="Data ds-uji")
+    # An API-authenticated request reaches the view first (CKAN then exempts it for the process)…
+    res = app.post(
+        "/dataset/ds-uji/pemeriksaan/data-pribadi",
+        data={"note": "Sudah dianonimkan."},
+        headers={"Authorization": roles["users"]["walidata"]["token"]},
+        follow_redirects=False,
+    )
+    assert res.status_code == 302
+    events = len(helpers.call_action("solok_workflow_history", id="ds-uji"))
+    # …then the Walidata's session without a token is refused and records nothing.
+    login(app, roles, "walidata")
+    res = app.post("/dataset/ds-uji/pemeriksaan/data-pribadi", data={"note": "Catatan."}, follow_redirects=False)
+    assert res.status_code == 400, res.status_code
+    assert CSRF_REFUSED in res.get_data(as_text=True)
+    assert len(helpers.call_action("solok_workflow_history", id="ds-uji")) == events
