@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -57,15 +58,22 @@ def solok_workflow_return(context: Context, data_dict: DataDict) -> AuthResult:
     return _publisher(context, data_dict)
 
 
-@tk.auth_allow_anonymous_access
-def solok_workflow_history(context: Context, data_dict: DataDict) -> AuthResult:
+def _opd_or_walidata(
+    context: Context, data_dict: DataDict, in_opd: Callable[[Any, str | None], bool], refusal: str
+) -> AuthResult:
+    """The Walidata, those who may publish for the OPD, and the OPD's users ``in_opd`` accepts."""
     pkg = _pkg(context, data_dict)
     user = context.get("user")
-    if pkg is not None and (
-        s.is_walidata(user) or s.can_publish(user, pkg.owner_org) or s.is_member(user, pkg.owner_org)
-    ):
+    if pkg is not None and (s.is_walidata(user) or s.can_publish(user, pkg.owner_org) or in_opd(user, pkg.owner_org)):
         return {"success": True}
-    return _refuse(tk._("The review history is shown only to the producing OPD and the Walidata."))
+    return _refuse(refusal)
+
+
+@tk.auth_allow_anonymous_access
+def solok_workflow_history(context: Context, data_dict: DataDict) -> AuthResult:
+    return _opd_or_walidata(
+        context, data_dict, s.is_member, tk._("The review history is shown only to the producing OPD and the Walidata.")
+    )
 
 
 @tk.auth_allow_anonymous_access
@@ -77,13 +85,12 @@ def solok_workflow_version(context: Context, data_dict: DataDict) -> AuthResult:
 @tk.auth_allow_anonymous_access
 def solok_workflow_changes(context: Context, data_dict: DataDict) -> AuthResult:
     """The pending version is the producers' (who edit it) and the Walidata's (who review it)."""
-    pkg = _pkg(context, data_dict)
-    user = context.get("user")
-    if pkg is not None and (
-        s.is_walidata(user) or s.can_publish(user, pkg.owner_org) or s.is_producer(user, pkg.owner_org)
-    ):
-        return {"success": True}
-    return _refuse(tk._("The pending changes are shown only to the producing OPD's editors and the Walidata."))
+    return _opd_or_walidata(
+        context,
+        data_dict,
+        s.is_producer,
+        tk._("The pending changes are shown only to the producing OPD's editors and the Walidata."),
+    )
 
 
 @tk.auth_allow_anonymous_access
