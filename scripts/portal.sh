@@ -81,6 +81,9 @@ say "Loading the Kota Solok demo data"
 first_run=0
 [ -f "$CREDENTIALS" ] || first_run=1
 ckan -c "$INI" solok seed --credentials "$CREDENTIALS" 2> >(grep -v "^$\|WARNI" >&2)
+# The daily reminder and link-check jobs, run by the job worker that serve.sh starts (already queued: no-op).
+ckan -c "$INI" solok reminders --schedule 2>/dev/null
+ckan -c "$INI" solok links --schedule 2>/dev/null
 
 # Generated passwords are printed once, on the run that made them; later runs say where they are.
 stored() { if [ -f "$CREDENTIALS" ]; then sed -n "s/^$1=//p" "$CREDENTIALS" | tail -n 1; fi; }
